@@ -1,0 +1,71 @@
+"""The Answer contract (see DESIGN.md). Everything the UI and evals render comes from here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Kind = Literal["answer", "refusal", "rights_request", "clarification", "greeting"]
+
+
+@dataclass(frozen=True)
+class Citation:
+    section_id: str
+    audience: str
+    heading: str
+    quote: str  # exact policy text the answer rests on
+    score: float = 0.0
+
+    def to_dict(self) -> dict:
+        return {
+            "section_id": self.section_id,
+            "audience": self.audience,
+            "heading": self.heading,
+            "quote": self.quote,
+            "score": round(self.score, 6),
+        }
+
+
+@dataclass(frozen=True)
+class GuardReport:
+    redacted_message: str
+    findings: tuple = ()  # guards.types.Finding
+    notice: str | None = None
+
+    def to_dict(self) -> dict:
+        return {
+            "redacted_message": self.redacted_message,
+            "findings": [f.to_dict() for f in self.findings],
+            "notice": self.notice or "",
+        }
+
+
+@dataclass
+class Answer:
+    session_id: str
+    kind: Kind
+    lang: str
+    text: str
+    citations: list[Citation] = field(default_factory=list)
+    guard: GuardReport = field(default_factory=lambda: GuardReport(""))
+    disclosure: str = ""
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    # Extensions (not in the minimal contract, but stable): quick replies and debug trace.
+    quick_replies: list[dict] = field(default_factory=list)
+    trace: dict = field(default_factory=dict)
+
+    def to_dict(self, *, include_trace: bool = False) -> dict:
+        out = {
+            "session_id": self.session_id,
+            "kind": self.kind,
+            "lang": self.lang,
+            "text": self.text,
+            "citations": [c.to_dict() for c in self.citations],
+            "guard": self.guard.to_dict(),
+            "disclosure": self.disclosure,
+            "timings_ms": {k: round(v, 3) for k, v in self.timings_ms.items()},
+            "quick_replies": self.quick_replies,
+        }
+        if include_trace:
+            out["trace"] = self.trace
+        return out

@@ -1,0 +1,33 @@
+"""Shared fixtures. Every test runs with PRIVACYBOT_HOME in a fresh temp dir (nothing touches
+./var), offline switches on, and settings rebuilt from the environment."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from bot import offline  # noqa: F401
+from bot.settings import get_settings, load_settings
+
+# Area fixtures live in their own modules (one owner each): knowledge index, guard, store, engine.
+pytest_plugins = ["tests.kb_fixtures", "tests.guard_fixtures", "tests.store_fixtures", "tests.engine_fixtures"]
+
+
+@pytest.fixture(autouse=True)
+def privacybot_home(tmp_path, monkeypatch):
+    """A temporary data dir for each test (like simonw/llm's user_path fixture)."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("PRIVACYBOT_HOME", str(home))
+    for key in list(os.environ):
+        if key.startswith("PRIVACYBOT_") and key not in ("PRIVACYBOT_HOME",):
+            monkeypatch.delenv(key, raising=False)
+    get_settings.cache_clear()
+    yield home
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def settings(privacybot_home):
+    return load_settings()
