@@ -1,0 +1,121 @@
+"""Load the per-language lexicons (`guards/lexicons/<lang>.yaml`) and compile them to regexes.
+
+Term syntax: "(x)" optional, "(x|y)" optional alternative, "{x|y}" required alternative,
+"re:..." raw regex. Everything is matched on `guards.text.fold()`ed text (lower case, no accents).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from bot.errors import ConfigError
+from guards.text import fold
+from guards.types import SPECIAL_CATEGORIES
+
+LEXICON_DIR = Path(__file__).parent / "lexicons"
+LANGS = ("en", "fr")
+
+
+def term_to_regex(term: str) -> str:
+    """Translate the lexicon term syntax to a regex bounded by word edges."""
+    if term.startswith("re:"):
+        return term[3:]
+    out, i = [], 0
+    term = fold(term.strip())
+    while i < len(term):
+        ch = term[i]
+        if ch in "({":
+            close = ")" if ch == "(" else "}"
+            j = term.index(close, i)
+            alts = "|".join(re.escape(a).replace("\\ ", r"\s+") for a in term[i + 1 : j].split("|"))
+            out.append(f"(?:{alts})" + ("?" if ch == "(" else ""))
+            i = j + 1
+        elif ch == " ":
+            out.append(r"\s+")
+            i += 1
+        elif ch == "'":
+            out.append(r"['\s]?")
+            i += 1
+        else:
+            out.append(re.escape(ch))
+            i += 1
+    return r"(?<![a-z0-9])" + "".join(out) + r"(?![a-z0-9])"
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    lang: str
+    categories: dict[str, re.Pattern]  # entity -> one alternation pattern
+    self_cues: frozenset[str]
+    topic_cues: frozenset[str]
+    topic_nouns: frozenset[str]
+    near_tokens: int
+    self_phrases: tuple[str, ...]
+    residence: re.Pattern | None
+    birth: re.Pattern | None
+    names: re.Pattern | None
+    name_pairs: re.Pattern | None = None
+
+
+def _cue_pattern(items: list[str] | None) -> re.Pattern | None:
+    if not items:
+        return None
+    parts = []
+    for item in items:
+        item = str(item)
+        parts.append(item[3:] if item.startswith("re:") else r"(?<![a-z0-9])" + re.escape(fold(item)) + r"(?![a-z0-9])")
+    return re.compile("|".join(f"(?:{p})" for p in parts))
+
+
+def parse_lexicon(data: dict, name: str = "lexicon") -> Lexicon:
+    if not isinstance(data, dict) or "categories" not in data or "cues" not in data:
+        raise ConfigError(f"{name}: a lexicon needs 'lang', 'cues' and 'categories' mappings.")
+    categories = {}
+    for entity, terms in (data["categories"] or {}).items():
+        if entity not in SPECIAL_CATEGORIES:
+            raise ConfigError(f"{name}: unknown category '{entity}'; use one of {', '.join(SPECIAL_CATEGORIES)}.")
+        if not terms:
+            continue
+        bad = [t for t in terms if not isinstance(t, str)]
+        if bad:
+            raise ConfigError(f"{name}: {entity} has a term that is not a string ({bad[0]!r}); quote it in the YAML.")
+        try:
+            # longer terms first so "type 1 diabetes" wins over "diabetes"
+            ordered = sorted((str(t) for t in terms), key=len, reverse=True)
+            categories[entity] = re.compile("|".join(f"(?:{term_to_regex(t)})" for t in ordered))
+        except (re.error, ValueError) as exc:
+            raise ConfigError(f"{name}: a term of {entity} is not valid ({exc}); fix the lexicon.") from None
+    cues = data["cues"]
+    try:
+        return Lexicon(
+            lang=str(data.get("lang", "")),
+            categories=categories,
+            self_cues=frozenset(fold(c) for c in cues.get("self", [])),
+            topic_cues=frozenset(fold(c) for c in cues.get("topic", [])),
+            topic_nouns=frozenset(fold(c) for c in cues.get("topic_nouns", [])),
+            near_tokens=int(cues.get("near_tokens", 5)),
+            self_phrases=tuple(" " + fold(str(c)) + " " for c in cues.get("self_phrases", []) or []),
+            residence=_cue_pattern((data.get("residence") or {}).get("cues")),
+            birth=_cue_pattern((data.get("birth") or {}).get("cues")),
+            names=_cue_pattern((data.get("names") or {}).get("cues")),
+            name_pairs=_cue_pattern((data.get("names") or {}).get("pair_cues")),
+        )
+    except re.error as exc:
+        raise ConfigError(f"{name}: a cue pattern is not valid ({exc}); fix the lexicon.") from None
+
+
+@lru_cache(maxsize=None)
+def load_lexicon(lang: str) -> Lexicon:
+    path = LEXICON_DIR / f"{lang}.yaml"
+    if not path.exists():
+        raise ConfigError(f"No lexicon for language '{lang}' ({path}); add guards/lexicons/{lang}.yaml.")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path.name} is not valid YAML ({exc.__class__.__name__}).") from None
+    return parse_lexicon(data, path.name)

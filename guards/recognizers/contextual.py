@@ -1,0 +1,133 @@
+"""Recognizers that need a cue from the language's lexicon: dates of birth, names after
+"my name is" / "je m'appelle", and places after "I live in" / "j'habite à"."""
+
+from __future__ import annotations
+
+import re
+
+from guards.lexicon import Lexicon
+from guards.recognizers.base import RegexRecognizer
+from guards.text import fold
+
+_MONTHS = (
+    r"janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|novembre|d[ée]cembre|"
+    r"january|february|march|april|may|june|july|august|september|october|november|december|"
+    r"jan\.?|feb\.?|mar\.?|apr\.?|jun\.?|jul\.?|aug\.?|sept?\.?|oct\.?|nov\.?|dec\.?|janv\.?|f[ée]vr?\.?|avr\.?|juil\.?|d[ée]c\.?"
+)
+DATE = re.compile(
+    rf"(?<![\w/.\-])(?:\d{{1,2}}[/.\-]\d{{1,2}}[/.\-](?:19|20)?\d{{2}}|(?:19|20)\d{{2}}-\d{{1,2}}-\d{{1,2}}"
+    rf"|\d{{1,2}}(?:er|st|nd|rd|th)?\s+(?:of\s+)?(?i:{_MONTHS})\s+(?:19|20)\d{{2}}"
+    rf"|(?i:{_MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d{{2}})(?![\w/])"
+)
+
+
+class DateOfBirthRecognizer(RegexRecognizer):
+    """A full date with a birth cue ("born", "date of birth", "né le", "date de naissance") shortly before
+    it in the same sentence. Other dates ("three years", "in 2024", deadlines) are left alone."""
+
+    ENTITY = "DATE_TIME"
+    SCORE = 0.85
+    PATTERN = DATE
+    WINDOW = 45
+
+    def __init__(self, lexicon: Lexicon, supported_language: str = "en"):
+        self.lexicon = lexicon
+        super().__init__(supported_language)
+
+    def accept(self, text, match):
+        if self.lexicon.birth is None:
+            return None
+        before = fold(text[max(0, match.start() - self.WINDOW) : match.start()])
+        before = re.split(r"[.!?\n]", before)[-1]
+        if self.lexicon.birth.search(before):
+            return match.start(), match.end(), self.SCORE
+        return None
+
+
+_CAP = r"[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’\-]+"
+_PARTICLE = r"(?:de|du|des|van|von|der|le|la|di|da|ben|el|al)"
+_CAP_NAME = re.compile(rf"\s*,?\s*({_CAP}(?:[ \-](?:{_PARTICLE}[ ])?{_CAP}){{0,3}})")
+_LOWER_NAME = re.compile(r"\s*,?\s*([a-zà-öø-ÿ][a-zà-öø-ÿ'’\-]+(?:\s[a-zà-öø-ÿ][a-zà-öø-ÿ'’\-]+)?)")
+_CAP_PAIR = re.compile(rf"\s+({_CAP}[ ]{_CAP})(?![\w])")
+_STRONG = re.compile(r"name|appelle|nomme|moi c|called")
+
+
+class _CuedRecognizer(RegexRecognizer):
+    """Finds the cue in the folded text and the value right after it in the original text."""
+
+    STOPWORDS: frozenset[str] = frozenset()
+
+    def __init__(self, cue: re.Pattern | None, supported_language: str = "en"):
+        self.cue = cue
+        super().__init__(supported_language)
+
+    def analyze(self, text, entities, nlp_artifacts=None):  # noqa: D102
+        if (entities and self.ENTITY not in entities) or self.cue is None:
+            return []
+        folded = fold(text)
+        results = []
+        for cue in self.cue.finditer(folded):
+            span = self.value_after(text, cue)
+            if span:
+                results.append(self.result(span[0], span[1], self.SCORE))
+        return results
+
+    def trim(self, text: str, start: int, value: str) -> tuple[int, int] | None:
+        words = value.split(" ")
+        while words and fold(words[-1]) in self.STOPWORDS:
+            words.pop()
+        if not words or fold(words[0]) in self.STOPWORDS:
+            return None
+        value = " ".join(words)
+        return start, start + len(value)
+
+    def value_after(self, text: str, cue: re.Match) -> tuple[int, int] | None:
+        m = _CAP_NAME.match(text, cue.end())
+        if m:
+            return self.trim(text, m.start(1), m.group(1))
+        return None
+
+
+_NAME_STOP = frozenset(
+    "i im je and et the le la les a an un une from de in a au at my mon ma here ici and but mais "
+    "student etudiant etudiante please svp hello bonjour hi salut thanks merci".split()
+)
+
+
+class NameAfterCueRecognizer(_CuedRecognizer):
+    """"My name is Léa Martin", "je m'appelle Karim", "my son Lucas", "Regards, Anna Smith";
+    after a weak cue ("I'm", "je suis") only a full name of two capitalised words."""
+
+    ENTITY = "PERSON"
+    SCORE = 0.9
+    STOPWORDS = _NAME_STOP
+
+    def __init__(self, cue, supported_language="en", pair_cue=None):
+        self.pair_cue = pair_cue
+        super().__init__(cue, supported_language)
+
+    def analyze(self, text, entities, nlp_artifacts=None):  # noqa: D102
+        results = super().analyze(text, entities, nlp_artifacts)
+        if self.pair_cue is None or (entities and self.ENTITY not in entities):
+            return results
+        for cue in self.pair_cue.finditer(fold(text)):
+            m = _CAP_PAIR.match(text, cue.end())
+            if m and not any(fold(w) in self.STOPWORDS for w in m.group(1).split()):
+                results.append(self.result(m.start(1), m.end(1), self.SCORE))
+        return results
+
+    def value_after(self, text, cue):
+        span = super().value_after(text, cue)
+        if span is None and _STRONG.search(cue.group()):
+            m = _LOWER_NAME.match(text, cue.end())
+            if m:
+                span = self.trim(text, m.start(1), m.group(1))
+        return span
+
+
+class ResidenceRecognizer(_CuedRecognizer):
+    """A place named right after a residence/birthplace cue ("I live in Lyon", "j'habite à Nantes")."""
+
+    ENTITY = "LOCATION"
+    SCORE = 0.7
+    STOPWORDS = _NAME_STOP

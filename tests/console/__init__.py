@@ -1,0 +1,1 @@
+"""Tests of the Gradio staff console (ui/console*.py)."""

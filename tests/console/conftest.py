@@ -1,0 +1,48 @@
+"""Console fixtures: a running console (real engine, guard and store) on a free local port."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from bot.settings import load_settings
+
+STAFF_PASSWORD = "test-staff-password-8d1f"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def console_home(tmp_path_factory):
+    return tmp_path_factory.mktemp("console-home")
+
+
+@pytest.fixture(scope="module")
+def console_settings(console_home):
+    return load_settings({}, home=str(console_home), console_password=STAFF_PASSWORD, mode="production")
+
+
+@pytest.fixture(scope="module")
+def console_store(console_settings):
+    from bot.store import ConversationStore
+
+    s = ConversationStore(console_settings.effective_database_url, lock_timeout_s=2.0)
+    yield s
+    s.close()
+
+
+@pytest.fixture(scope="module")
+def console_url(console_settings, engine, guard, console_store):
+    """Launch the console (with auth) in a background thread; yield its URL; close it."""
+    from ui.console import launch_console
+
+    port = free_port()
+    blocks = launch_console(console_settings, host="127.0.0.1", port=port, engine=engine, store=console_store,
+                            guard=guard, block=False, quiet=True)
+    yield f"http://127.0.0.1:{port}/"
+    blocks.close()

@@ -1,0 +1,127 @@
+"""The FastAPI app factory: API, SSE streaming, widget files, demo page, optional staff console.
+
+    create_app(settings=None, *, engine=None, guard=None, store=None, sites=None, console=False)
+
+Core services may be injected (tests, `privacybot serve`); otherwise they load once in a worker
+thread when the app starts (`/readyz` says 503 until then). `app_from_env()` is the zero-argument
+factory uvicorn uses for `--workers N` (`uvicorn --factory ui.server:app_from_env`).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+
+from bot.errors import PrivacybotError
+from bot.logsafe import log_event
+from bot.settings import Settings, get_settings
+from ui.api_chat import router as chat_router
+from ui.api_context import AppContext
+from ui.api_errors import install_error_handlers
+from ui.api_middleware import Gatekeeper
+from ui.api_ops import router as ops_router
+from ui.api_sessions import router as sessions_router
+from ui.sites import SitesConfig, load_sites
+
+log = logging.getLogger("ui.server")
+
+API_DESCRIPTION = """Privacy-policy assistant for OMNES Education school websites.
+
+Answers come only from the group's privacy policy, with the exact section quoted. Every visitor
+message goes through a personal-data guard first; only the redacted text is ever stored.
+Errors are always `{"error": {"code", "message"}}`."""
+
+
+def _load_in_background(ctx: AppContext) -> None:
+    def run():
+        try:
+            ctx.load()
+        except PrivacybotError:
+            pass  # reported by /readyz and by each API call (503 with the fix)
+        except Exception as exc:
+            log_event(log, "ui.load_crashed", level=logging.ERROR, exc=exc)
+
+    threading.Thread(target=run, name="privacybot-load", daemon=True).start()
+
+
+def mount_console(app: FastAPI, ctx: AppContext) -> bool:
+    """Mount the Gradio staff console at /console when `ui.console` exists. Returns mounted?"""
+    try:
+        from ui.console import build_console
+    except ModuleNotFoundError as exc:
+        if exc.name in ("ui.console",):
+            log_event(log, "ui.console_missing", level=logging.WARNING, hint="ui.console_not_installed")
+            return False
+        raise
+    import gradio
+
+    ctx.load()
+    blocks = build_console(ctx.settings, ctx.engine, ctx.store)
+    gradio.mount_gradio_app(app, blocks, path="/console")
+    return True
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    engine: Any = None,
+    guard: Any = None,
+    store: Any = None,
+    sites: SitesConfig | None = None,
+    console: bool = False,
+    engine_concurrency: int = 4,
+) -> FastAPI:
+    settings = settings or get_settings()
+    sites = sites or load_sites(settings.sites_file)
+    ctx = AppContext(settings, sites, engine=engine, guard=guard, store=store,
+                     engine_concurrency=engine_concurrency)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        if not ctx.loaded:
+            _load_in_background(ctx)
+        yield
+
+    app = FastAPI(
+        title="privacybot",
+        version=_version(),
+        description=API_DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.ctx = ctx
+    install_error_handlers(app)
+    app.include_router(chat_router)
+    app.include_router(sessions_router)
+    app.include_router(ops_router)
+    app.add_middleware(Gatekeeper, ctx=ctx)
+    app.state.console_mounted = mount_console(app, ctx) if console else False
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """Zero-argument factory (settings from the environment; console if available)."""
+    import os
+
+    from bot.logsafe import configure_logging
+
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    app = create_app(settings, console=os.environ.get("PRIVACYBOT_SERVE_CONSOLE", "1") == "1")
+    app.state.ctx.load()  # models ready before this worker accepts requests
+    return app
+
+
+def _version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("privacybot")
+    except Exception:
+        return "0"
+
+
+__all__ = ["create_app", "app_from_env", "mount_console"]
