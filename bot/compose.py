@@ -83,8 +83,11 @@ class Composer:
     def idf(self, term: str) -> float:
         return math.log(1 + self._n / (1 + self._df.get(term, 0)))
 
-    def coverage(self, text: str, terms: set[str]) -> float:
-        """IDF-weighted share of the question's terms that `text` contains (0..1)."""
+    def coverage(self, text: str, terms: set[str], *, known_only: bool = False) -> float:
+        """IDF-weighted share of the question's terms that `text` contains (0..1). With
+        `known_only`, terms the policy never uses are ignored (French words left untranslated)."""
+        if known_only:
+            terms = {x for x in terms if self._df.get(x)}
         total = sum(self.idf(x) for x in terms)
         return sum(self.idf(x) for x in terms & stems(text)) / total if total else 0.0
 
@@ -117,6 +120,7 @@ class Composer:
                 cue = 0.15 if _HOW_CUES.search(text) else 0.0
             if _LINK_STUB.search(text.strip()):
                 cue -= 0.5
+            cue += 0.25 * self.coverage(u.chunk.heading, terms)  # the section is about the question
             prior = 0.35 * (u.hit.score / best_hit) - 0.02 * u.hit.rank
             scored.append(Unit(u.hit, u.start, u.end, cover + cue + prior))
         scored.sort(key=lambda u: -u.score)

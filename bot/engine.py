@@ -89,7 +89,13 @@ class Engine:
     def warm_up(self) -> None:
         """Load models and indexes now (the first question is then as fast as the others)."""
         _ = self.composer, self.guard, self.dpo_contact
-        self.ask("How long do you keep my data as a student?", lang="en")
+        store, self.store = self.store, None  # the warm-up question is not a conversation
+        try:
+            for question, lang in (("How long do you keep my data as a student?", "en"),
+                                   ("Combien de temps gardez-vous mes données d'étudiant ?", "fr")):
+                self.ask(question, lang=lang)
+        finally:
+            self.store = store
 
     @property
     def dpo_contact(self) -> tuple[str | None, str | None]:
@@ -227,8 +233,8 @@ class Engine:
             detected = detect_language(text)
         except Exception:  # noqa: BLE001
             detected = getattr(inspection, "lang", None)
-        if len(words) < 3 and state.lang:
-            return state.lang, False, detected
+        if len(words) < 3:  # short: trust a French signal, otherwise keep the session's language
+            return ("fr" if detected == "fr" else state.lang or detected or "en"), False, detected
         if detected in LANGS:
             return detected, False, detected
         if len(words) >= 3 and detected:
@@ -287,12 +293,15 @@ class Engine:
         tr = time.perf_counter()
         hits = self.retriever.search(question, k=SEARCH_K, lang=lang, audience=audience)
         timings["retrieve"] = _ms(tr)
+        if audience is not None:  # answer for that audience only (general parts stay usable)
+            own = [h for h in hits if h.chunk.audience in (audience, "general", "cookies")]
+            hits = own or hits
         trace["hits"] = [{"section_id": h.chunk.section_id, "score": round(h.score, 4),
                           "dense": round(h.dense, 4), "bm25": round(h.bm25, 4)} for h in hits]
         terms = intents_mod.query_terms(question, lang)
         scored = self.composer.score(self.composer.units(hits), terms, qtype)
         best = scored[0] if scored else None
-        coverage = self.composer.coverage(best.text, terms) if best else 0.0
+        coverage = self.composer.coverage(best.text, terms, known_only=lang == "fr") if best else 0.0
         trace.update(threshold=self.min_score, best_score=round(hits[0].score, 4) if hits else None,
                      coverage=round(coverage, 3))
         if not hits or hits[0].score < self.min_score or coverage < self.min_coverage:
@@ -326,21 +335,20 @@ class Engine:
     def _audience_conflict(self, scored, qtype, lang) -> list[str]:
         """Audiences whose best sentences answer the question differently (empty: no conflict)."""
         best = scored[0]
+        if best.chunk.audience not in intents_mod.PERSON_AUDIENCES:
+            return []
         per_aud: dict[str, compose.Unit] = {}
         for u in scored:
             aud = u.chunk.audience
             if aud not in intents_mod.PERSON_AUDIENCES or aud in per_aud:
                 continue
-            if u.score >= 0.8 * best.score:
+            if u.score >= 0.7 * best.score:
                 per_aud[aud] = u
         if len(per_aud) < 2:
             return []
-        units = list(per_aud.values())
-        if qtype == "duration":
-            sigs = [tuple(compose.duration_facts([u], "en")) for u in units]
-            if len(set(sigs)) < 2:
-                return []
-        elif all(compose.similar(units[0].text, u.text) for u in units[1:]):
+        # Consistent if every audience also has (near-)identical wording of the best sentence.
+        others = [a for a in per_aud if a != best.chunk.audience]
+        if all(any(u.chunk.audience == a and compose.similar(u.text, best.text) for u in scored) for a in others):
             return []
         section = best.chunk.section
         have = [a for a in intents_mod.PERSON_AUDIENCES

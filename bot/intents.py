@@ -90,12 +90,15 @@ def is_audience_only(text: str) -> bool:
     if not words or len(words) > 4:
         return False
     aud = detect_audience(text)
-    if aud is None:
+    if aud not in PERSON_AUDIENCES:  # "what is a cookie?" is a question, not "and for cookies?"
         return False
     rest = [w for w in words if detect_audience(w) is None and w not in _FILLER]
-    return len(rest) <= 1
+    return not rest
 
 
+# Specific rights first: "request the portability of my data" is portability, not access.
+_RIGHT_ORDER = ["portability", "post_mortem", "complaint", "withdraw_consent", "objection", "limitation",
+                "rectification", "erasure", "access", "overview"]
 _FILLER = set(["am", "im", "i'm", "m", "je", "suis", "suis", "an", "alumnus", "case", "what", "about", "how", "also", "same", "question", "pareil", "idem", "quid", "moi", "tant", "que", "et", "and", "for", "ok", "then", "alors"])
 
 
@@ -117,7 +120,8 @@ def classify(text: str) -> Intent:
     qtype = next((name for name, pats in p.qtypes.items() if _any(pats, folded)), None)
     in_scope = _any(p.scope, folded) or audience is not None
     if qtype != "duration":
-        for right, pats in p.rights.items():
+        for right in sorted(p.rights, key=_RIGHT_ORDER.index):
+            pats = p.rights[right]
             if _any(pats, folded) and (right in ("complaint", "overview", "portability", "post_mortem")
                                        or _any(p.rights_context, folded)):
                 return Intent("rights", right=right, audience=audience, matched=(right,))

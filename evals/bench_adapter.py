@@ -36,11 +36,15 @@ def call(fn, **kwargs):
 
 
 def run_bench(module_name: str, candidates: tuple[str, ...], **kwargs) -> tuple[dict, object, str]:
-    """(flattened scalar metrics, raw return value, note)."""
+    """(flattened scalar metrics, raw return value, note). A bench that raises is reported in
+    the note (this suite's own metrics still stand); KeyboardInterrupt still stops the run."""
     fn, note = load(module_name, candidates)
     if fn is None:
         return {}, None, note
-    raw = call(fn, **kwargs)
+    try:
+        raw = call(fn, **kwargs)
+    except Exception as exc:  # noqa: BLE001 - the bench's extra numbers are optional; ours are not
+        return {}, None, f"{module_name}.{fn.__name__} failed ({type(exc).__name__}: {exc}); its numbers are missing."
     data = raw if isinstance(raw, dict) else getattr(raw, "__dict__", {})
     scalars = {k: v for k, v in flatten({k: v for k, v in data.items() if k not in _PER_ITEM}).items()}
     return scalars, raw, ""

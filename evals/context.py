@@ -21,6 +21,7 @@ class EvalContext:
     engine_obj: object | None = None
     retriever_factory: Callable[[str], object] | None = None
     dataset_overrides: dict[str, Path] = field(default_factory=dict)  # suite -> dataset file
+    shared: dict[str, object] = field(default_factory=dict)  # results one suite leaves for another
     _retrievers: dict[str, object] = field(default_factory=dict)
 
     def dataset(self, suite: str, default: Path) -> Path:
@@ -51,10 +52,12 @@ class EvalContext:
         return self._retrievers[kb]
 
     def engine(self):
+        """An engine sharing this run's guard and retriever, with no conversation store:
+        evaluation questions are not visitor conversations and are never logged."""
         if self.engine_obj is None:
-            from bot.engine import get_engine
+            from bot.engine import Engine
 
-            self.engine_obj = get_engine(self.settings)
+            self.engine_obj = Engine(self.settings, guard=self.guard(), retriever=self.retriever(self.kb))
         return self.engine_obj
 
     def bar(self, items: Iterable, desc: str, total: int | None = None):

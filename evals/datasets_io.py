@@ -120,7 +120,8 @@ def sha256_file(path: Path | str) -> str:
 
 
 # Schemas of the datasets this package reads directly (others are read by the bench modules).
-RETRIEVAL_REQUIRED = {"id": ident, "question": text, "lang": lang, "section_ids": nonempty_str_list}
+# `section_ids` may be empty: an unanswerable question (the bot should refuse); retrieval skips it.
+RETRIEVAL_REQUIRED = {"id": ident, "question": text, "lang": lang, "section_ids": str_list}
 RETRIEVAL_OPTIONAL = {"audience": text}
 
 

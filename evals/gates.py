@@ -22,15 +22,16 @@ _ENTITY = r"[A-Z][A-Z0-9_]*"
 KNOWN_METRICS: dict[str, list[str]] = {
     "retrieval": _RETRIEVAL,
     "answers": [
-        rf"(fact|citation|kind)_accuracy{LANG}",
+        rf"(fact|citation|kind|rights)_accuracy{LANG}",
         r"(refusal|rights)_(precision|recall)",
+        r"refusal_citations",
     ],
     "guard": [
-        rf"(precision|recall|f2)(_(structured|special|names|{_ENTITY}))?",
-        r"leak_rate(_(structured|special|names))?",
+        rf"(precision|recall|f2)(_(structured|special|other|{_ENTITY}))?",
+        r"leak_rate(_(structured|special|other))?",
         r"benign_alteration_rate",
-        r"presidio_(precision|recall|f2)(_(structured|special|names))?",
-        r"presidio_leak_rate(_(structured|special|names))?",
+        r"presidio_(precision|recall|f2)(_(structured|special|other))?",
+        r"presidio_leak_rate(_(structured|special|other))?",
     ],
     "latency": [r"(guard|retrieve|answer|total)_p(50|95|99)_ms", r"cold_start_s", r"cold_first_answer_ms"],
     "generic": [*_RETRIEVAL, rf"(fact|citation|kind)_accuracy{LANG}"],

@@ -40,10 +40,10 @@ def _bars(ax, spec: dict) -> None:
     for i, (name, values) in enumerate(groups.items()):
         ax.bar(x + i * width - 0.4 + width / 2, values, width, label=name)
     ax.set_xticks(x, labels, rotation=45, ha="right", fontsize=8)
-    ax.set_ylim(0, 1.05)
+    ax.set_ylim(0, 1.18)
     ax.set_ylabel(spec.get("ylabel", ""))
     ax.grid(axis="y", alpha=0.3)
-    ax.legend()
+    ax.legend(loc="upper center", ncols=max(len(groups), 1), fontsize=8, frameon=False)
 
 
 def _confusion(ax, spec: dict) -> None:
@@ -70,7 +70,8 @@ def render(spec: dict, path: Path) -> Path:
             ax.set_title(name, fontsize=9)
             ax.set_xlabel(spec.get("xlabel", ""), fontsize=8)
     else:
-        fig, ax = plt.subplots(figsize=(6, 4) if kind != "confusion" else (5, 4.5))
+        width = max(6.0, 0.32 * len(spec.get("labels", ()))) if kind == "bars" else 6.0
+        fig, ax = plt.subplots(figsize=(width, 4) if kind != "confusion" else (5, 4.5))
         {"curve": _curve, "bars": _bars, "confusion": _confusion}[kind](ax, spec)
     fig.suptitle(spec.get("title", ""), fontsize=10)
     fig.tight_layout()

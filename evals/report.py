@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 from evals.report_html import SUITE_TITLES, render_html
@@ -49,6 +50,30 @@ def _md_escape(text: object) -> str:
 def _short(text: object, limit: int = 300) -> str:
     s = text if isinstance(text, str) else json.dumps(text, ensure_ascii=False)
     return s if len(s) <= limit else s[: limit - 1] + "…"
+
+
+_PER_ENTITY = re.compile(r"^(precision|recall|f2)_([A-Z][A-Z0-9_]*)$")
+
+
+def split_metrics(metrics: dict) -> tuple[dict, dict[str, dict[str, dict]]]:
+    """(main metrics, {ENTITY: {precision|recall|f2: metric}}). Per-entity metrics are shown as
+    one compact row per entity; a gated per-entity metric also stays in the main table."""
+    main: dict = {}
+    per_entity: dict[str, dict[str, dict]] = {}
+    for key, metric in metrics.items():
+        m = _PER_ENTITY.match(key)
+        if m:
+            per_entity.setdefault(m.group(2), {})[m.group(1)] = metric
+        if not m or metric.get("threshold"):
+            main[key] = metric
+    return main, per_entity
+
+
+def fmt_with_ci(metric: dict | None) -> str:
+    if not metric or metric.get("value") is None:
+        return "—"
+    ci = metric.get("ci")
+    return f"{metric['value']:.3f}" + (f" [{ci[0]:.2f}, {ci[1]:.2f}]" if ci else "")
 
 
 def status_line(report: dict) -> str:
@@ -98,18 +123,25 @@ def _suite_markdown(name: str, suite: dict) -> list[str]:
     lines = [f"Status: {suite['status']} ({suite.get('duration_s', 0):.1f} s)", ""]
     if suite.get("error"):
         lines += [f"Error: {_md_escape(suite['error'])}", ""]
-    if suite["metrics"]:
+    main, per_entity = split_metrics(suite["metrics"])
+    if main:
         lines += [
             "| metric | value | 95% CI | n | gate | result | baseline | Δ |",
             "|---|---|---|---|---|---|---|---|",
         ]
-        for key, metric in suite["metrics"].items():
+        for key, metric in main.items():
             gate, verdict = fmt_gate(metric)
             lines.append(
                 f"| {key} | {fmt_value(metric['value'], metric.get('unit', ''))} | {fmt_ci(metric.get('ci'))} "
                 f"| {metric.get('n') or '—'} | {gate} | {verdict} | "
                 f"{fmt_value(metric.get('baseline'), metric.get('unit', ''))} | {fmt_delta(metric.get('delta'))} |"
             )
+    if per_entity:
+        lines += ["", "**Per entity** (value [95% CI])", "", "| entity | precision | recall | F2 | gold spans |",
+                  "|---|---|---|---|---|"]
+        for entity, row in sorted(per_entity.items()):
+            lines.append(f"| {entity} | {fmt_with_ci(row.get('precision'))} | {fmt_with_ci(row.get('recall'))} "
+                         f"| {fmt_with_ci(row.get('f2'))} | {(row.get('recall') or {}).get('n') or '—'} |")
     for note in suite.get("notes", []):
         lines += ["", f"> {_md_escape(note)}"]
     for plot in suite.get("plots", []):

@@ -51,7 +51,7 @@ def _num(value, unit="") -> str:
 
 
 def render_html(report: dict, out_dir: Path) -> str:
-    from evals.report import fmt_ci, fmt_delta, fmt_gate, status_line
+    from evals.report import fmt_ci, fmt_delta, fmt_gate, fmt_with_ci, split_metrics, status_line
 
     h = report["header"]
     parts = [
@@ -98,9 +98,10 @@ def render_html(report: dict, out_dir: Path) -> str:
         parts.append(f"<p class='muted'>Status: {escape(suite['status'])} ({suite.get('duration_s', 0):.1f} s)</p>")
         if suite.get("error"):
             parts.append(f"<p class='fail'>Error: {_e(suite['error'])}</p>")
-        if suite["metrics"]:
+        main, per_entity = split_metrics(suite["metrics"])
+        if main:
             rows = []
-            for key, mt in suite["metrics"].items():
+            for key, mt in main.items():
                 gate, verdict = fmt_gate(mt)
                 cls = {"PASS": "pass", "FAIL": "fail"}.get(verdict, "")
                 unit = mt.get("unit", "")
@@ -113,6 +114,14 @@ def render_html(report: dict, out_dir: Path) -> str:
                 )
             parts.append("<table><tr><th>metric</th><th>value</th><th>95% CI</th><th>n</th><th>gate</th>"
                          "<th>result</th><th>baseline</th><th>Δ</th></tr>" + "".join(rows) + "</table>")
+        if per_entity:
+            parts.append("<p><b>Per entity</b> (value [95% CI])</p><table><tr><th>entity</th><th>precision</th>"
+                         "<th>recall</th><th>F2</th><th>gold spans</th></tr>" + "".join(
+                             f"<tr><td>{escape(ent)}</td><td class='num'>{escape(fmt_with_ci(row.get('precision')))}</td>"
+                             f"<td class='num'>{escape(fmt_with_ci(row.get('recall')))}</td>"
+                             f"<td class='num'>{escape(fmt_with_ci(row.get('f2')))}</td>"
+                             f"<td class='num'>{(row.get('recall') or {}).get('n') or '—'}</td></tr>"
+                             for ent, row in sorted(per_entity.items())) + "</table>")
         for note in suite.get("notes", []):
             parts.append(f"<p class='muted'>{_e(note)}</p>")
         for plot in suite.get("plots", []):

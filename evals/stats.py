@@ -93,3 +93,44 @@ def f_beta(tp: int, fp: int, fn: int, beta: float = 2.0) -> tuple[float, float, 
     denom = b2 * precision + recall
     f = (1 + b2) * precision * recall / denom if denom else 0.0
     return precision, recall, f
+
+
+def bootstrap_sums(
+    columns: dict[str, Sequence[float]],
+    statistic: Callable[[dict[str, np.ndarray]], np.ndarray],
+    *,
+    resamples: int = BOOTSTRAP_RESAMPLES,
+    seed: int = BOOTSTRAP_SEED,
+    level: float = 0.95,
+) -> tuple[float, float] | None:
+    """Vectorised bootstrap for statistics that are functions of column sums over items
+    (precision = tp/pred, leak rate = leaks/gold, F2...). `statistic` receives a dict of arrays
+    (one summed value per resample) and returns one value per resample."""
+    n = len(next(iter(columns.values()))) if columns else 0
+    if n < 2:
+        return None
+    rng = np.random.default_rng(seed)
+    idx = rng.integers(0, n, size=(resamples, n))
+    sums = {k: np.asarray(v, dtype=float)[idx].sum(axis=1) for k, v in columns.items()}
+    with np.errstate(divide="ignore", invalid="ignore"):
+        values = np.asarray(statistic(sums), dtype=float)
+    values = values[~np.isnan(values)]
+    if not values.size:
+        return None
+    alpha = (1.0 - level) / 2.0
+    lo, hi = np.quantile(values, [alpha, 1.0 - alpha])
+    return float(lo), float(hi)
+
+
+def safe_div(num, den, empty: float = 0.0):
+    """num/den elementwise; `empty` where den == 0 (works for floats and numpy arrays)."""
+    if isinstance(den, np.ndarray):
+        return np.where(den > 0, num / np.where(den > 0, den, 1), empty)
+    return num / den if den else empty
+
+
+def f2_from(p, r):
+    denom = 4 * p + r
+    if isinstance(denom, np.ndarray):
+        return np.where(denom > 0, 5 * p * r / np.where(denom > 0, denom, 1), 0.0)
+    return 5 * p * r / denom if denom else 0.0

@@ -19,13 +19,19 @@ from presidio_analyzer.predefined_recognizers import (
 
 from bot.errors import ConfigError, ModelMissingError
 from guards.lexicon import load_lexicon
-from guards.recognizers.contextual import DateOfBirthRecognizer, NameAfterCueRecognizer, ResidenceRecognizer
+from guards.recognizers.contextual import (
+    BirthplaceRecognizer,
+    DateOfBirthRecognizer,
+    NameAfterCueRecognizer,
+    ResidenceRecognizer,
+)
 from guards.recognizers.identifiers import (
     FrIneRecognizer,
     FrNirRecognizer,
     PhoneNumberRecognizer,
     StreetAddressRecognizer,
 )
+from guards.recognizers.names import FirstNameRecognizer, SelfIntroRecognizer
 from guards.recognizers.special import SpecialCategoryRecognizer
 
 CONFIG_DIR = Path(__file__).parent / "config"
@@ -129,6 +135,9 @@ def guard_recognizers(lang: str) -> list:
         DateOfBirthRecognizer(lexicon, supported_language=lang),
         NameAfterCueRecognizer(lexicon.names, supported_language=lang, pair_cue=lexicon.name_pairs),
         ResidenceRecognizer(lexicon.residence, supported_language=lang),
+        BirthplaceRecognizer(lexicon, supported_language=lang),
+        FirstNameRecognizer(supported_language=lang),
+        SelfIntroRecognizer(supported_language=lang),
         SpecialCategoryRecognizer(lexicon, supported_language=lang),
     ]
 

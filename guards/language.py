@@ -12,20 +12,13 @@ from guards.text import fold
 
 _WORD = re.compile(r"[a-z]+")
 FR_WORDS = frozenset(
-    "je j tu il elle nous vous ils elles le la les l un une des du de d au aux et ou est sont suis ai as a "
-    "mon ma mes ton ta tes son sa ses notre nos votre vos leur leurs ce cet cette ces c qui que qu quoi quel "
-    "quelle quels quelles pour avec sans dans sur par pas ne n y en oui non merci bonjour salut bonsoir "
-    "donnees combien comment pourquoi quand puis peux pouvez etes avez faire fait traitez gardez conservez "
-    "mais donc car si tres aussi plus moins ici cela ca moi toi svp stp oui rappelez appelez numero".split()
+    ["je", "j", "tu", "il", "elle", "nous", "vous", "ils", "elles", "le", "la", "les", "l", "un", "une", "des", "du", "de", "d", "au", "aux", "et", "ou", "est", "sont", "suis", "ai", "as", "a", "mon", "ma", "mes", "ton", "ta", "tes", "son", "sa", "ses", "notre", "nos", "votre", "vos", "leur", "leurs", "ce", "cet", "cette", "ces", "c", "qui", "que", "qu", "quoi", "quel", "quelle", "quels", "quelles", "pour", "avec", "sans", "dans", "sur", "par", "pas", "ne", "n", "y", "en", "oui", "non", "merci", "bonjour", "salut", "bonsoir", "donnees", "combien", "comment", "pourquoi", "quand", "puis", "peux", "pouvez", "etes", "avez", "faire", "fait", "traitez", "gardez", "conservez", "mais", "donc", "car", "si", "tres", "aussi", "plus", "moins", "ici", "cela", "ca", "moi", "toi", "svp", "stp", "oui", "rappelez", "appelez", "numero"]
 )
 EN_WORDS = frozenset(
-    "i you he she we they it the a an and or is are am was were be been my your his her our their this that "
-    "these those what which who whom how why when where do does did can could would should will shall "
-    "for with without in on at by of to from not no yes thanks thank please hello hi hey data about "
-    "have has had keep store process my me any there if".split()
+    ["i", "you", "he", "she", "we", "they", "it", "the", "a", "an", "and", "or", "is", "are", "am", "was", "were", "be", "been", "my", "your", "his", "her", "our", "their", "this", "that", "these", "those", "what", "which", "who", "whom", "how", "why", "when", "where", "do", "does", "did", "can", "could", "would", "should", "will", "shall", "for", "with", "without", "in", "on", "at", "by", "of", "to", "from", "not", "no", "yes", "thanks", "thank", "please", "hello", "hi", "hey", "data", "about", "have", "has", "had", "keep", "store", "process", "my", "me", "any", "there", "if"]
 )
 # words spelled the same in both languages, ignored by the heuristic
-_SHARED = frozenset("a on son en as".split())
+_SHARED = frozenset(["a", "on", "son", "en", "as"])
 
 LINGUA_LANGUAGES = ("ENGLISH", "FRENCH", "GERMAN", "SPANISH", "ITALIAN", "PORTUGUESE", "DUTCH", "ARABIC", "CHINESE")
 MIN_LINGUA_CHARS = 25

@@ -1,14 +1,17 @@
 """Load the per-language lexicons (`guards/lexicons/<lang>.yaml`) and compile them to regexes.
 
 Term syntax: "(x)" optional, "(x|y)" optional alternative, "{x|y}" required alternative,
-"re:..." raw regex. Everything is matched on `guards.text.fold()`ed text (lower case, no accents).
-"""
+"re:..." raw regex, a leading "~" marks a *generic* term (a category word such as "disability"
+or "religious" that names the topic rather than a value: it is vetoed by data-handling words in
+its clause even after "I"/"my"). Everything is matched on `guards.text.fold()`ed text (lower
+case, no accents). A term does not match as the first part of a hyphenated word ("bi-annual",
+"blind-copied", "gay-friendly"): spell such compounds as terms ("hiv-positive")."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -44,13 +47,13 @@ def term_to_regex(term: str) -> str:
         else:
             out.append(re.escape(ch))
             i += 1
-    return r"(?<![a-z0-9])" + "".join(out) + r"(?![a-z0-9])"
+    return r"(?<![a-z0-9])" + "".join(out) + r"(?![a-z0-9])(?!-[a-z])"
 
 
 @dataclass(frozen=True)
 class Lexicon:
     lang: str
-    categories: dict[str, re.Pattern]  # entity -> one alternation pattern
+    categories: dict[str, re.Pattern]  # entity -> one alternation pattern (specific terms)
     self_cues: frozenset[str]
     topic_cues: frozenset[str]
     topic_nouns: frozenset[str]
@@ -60,6 +63,14 @@ class Lexicon:
     birth: re.Pattern | None
     names: re.Pattern | None
     name_pairs: re.Pattern | None = None
+    generic: dict[str, re.Pattern] = field(default_factory=dict)  # entity -> generic category words
+    openers: re.Pattern | None = None  # subject-less clause openers ("being", "as a", "atteint de")
+    possessives: frozenset[str] = frozenset()  # cues that are possessives ("my", "mon")
+    neutral_nouns: frozenset[str] = frozenset()  # "my campus", "mon dossier": not a disclosure cue
+    modifies_after: frozenset[str] = frozenset()  # "Catholic school", "blind review": term is a modifier
+    modifies_before: frozenset[str] = frozenset()  # "école catholique", "université catholique"
+    question_starts: frozenset[str] = frozenset()  # a clause starting with these is a question/hypothesis
+    here_words: frozenset[str] = frozenset()  # "diabetic here", "dyslexique ici"
 
 
 def _cue_pattern(items: list[str] | None) -> re.Pattern | None:
@@ -72,10 +83,19 @@ def _cue_pattern(items: list[str] | None) -> re.Pattern | None:
     return re.compile("|".join(f"(?:{p})" for p in parts))
 
 
+def _alternation(terms: list[str]) -> re.Pattern:
+    ordered = sorted(terms, key=len, reverse=True)  # longer terms first: "type 1 diabetes" before "diabetes"
+    return re.compile("|".join(f"(?:{term_to_regex(t)})" for t in ordered))
+
+
+def _words(cues: dict, key: str) -> frozenset[str]:
+    return frozenset(fold(str(c)) for c in cues.get(key, []) or [])
+
+
 def parse_lexicon(data: dict, name: str = "lexicon") -> Lexicon:
     if not isinstance(data, dict) or "categories" not in data or "cues" not in data:
         raise ConfigError(f"{name}: a lexicon needs 'lang', 'cues' and 'categories' mappings.")
-    categories = {}
+    categories, generic = {}, {}
     for entity, terms in (data["categories"] or {}).items():
         if entity not in SPECIAL_CATEGORIES:
             raise ConfigError(f"{name}: unknown category '{entity}'; use one of {', '.join(SPECIAL_CATEGORIES)}.")
@@ -84,32 +104,43 @@ def parse_lexicon(data: dict, name: str = "lexicon") -> Lexicon:
         bad = [t for t in terms if not isinstance(t, str)]
         if bad:
             raise ConfigError(f"{name}: {entity} has a term that is not a string ({bad[0]!r}); quote it in the YAML.")
+        specific = [t for t in terms if not t.startswith("~")]
+        vague = [t[1:] for t in terms if t.startswith("~")]
         try:
-            # longer terms first so "type 1 diabetes" wins over "diabetes"
-            ordered = sorted((str(t) for t in terms), key=len, reverse=True)
-            categories[entity] = re.compile("|".join(f"(?:{term_to_regex(t)})" for t in ordered))
+            if specific:
+                categories[entity] = _alternation(specific)
+            if vague:
+                generic[entity] = _alternation(vague)
         except (re.error, ValueError) as exc:
             raise ConfigError(f"{name}: a term of {entity} is not valid ({exc}); fix the lexicon.") from None
-    cues = data["cues"]
+    cues = data["cues"] or {}
     try:
         return Lexicon(
             lang=str(data.get("lang", "")),
             categories=categories,
-            self_cues=frozenset(fold(c) for c in cues.get("self", [])),
-            topic_cues=frozenset(fold(c) for c in cues.get("topic", [])),
-            topic_nouns=frozenset(fold(c) for c in cues.get("topic_nouns", [])),
+            self_cues=_words(cues, "self"),
+            topic_cues=_words(cues, "topic"),
+            topic_nouns=_words(cues, "topic_nouns"),
             near_tokens=int(cues.get("near_tokens", 5)),
             self_phrases=tuple(" " + fold(str(c)) + " " for c in cues.get("self_phrases", []) or []),
             residence=_cue_pattern((data.get("residence") or {}).get("cues")),
             birth=_cue_pattern((data.get("birth") or {}).get("cues")),
             names=_cue_pattern((data.get("names") or {}).get("cues")),
             name_pairs=_cue_pattern((data.get("names") or {}).get("pair_cues")),
+            generic=generic,
+            openers=_cue_pattern(cues.get("openers")),
+            possessives=_words(cues, "possessives"),
+            neutral_nouns=_words(cues, "neutral_nouns"),
+            modifies_after=_words(cues, "modifies_after"),
+            modifies_before=_words(cues, "modifies_before"),
+            question_starts=_words(cues, "question_starts"),
+            here_words=_words(cues, "here"),
         )
     except re.error as exc:
         raise ConfigError(f"{name}: a cue pattern is not valid ({exc}); fix the lexicon.") from None
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_lexicon(lang: str) -> Lexicon:
     path = LEXICON_DIR / f"{lang}.yaml"
     if not path.exists():

@@ -23,7 +23,7 @@ class Span:
 
 
 _NAME_TOKEN = re.compile(r"[^\s,;:!?()\"«»]+")
-_PARTICLES = frozenset("de du des van von der le la di da ben el al bin d'".split())
+_PARTICLES = frozenset(["de", "du", "des", "van", "von", "der", "le", "la", "di", "da", "ben", "el", "al", "bin", "d'"])
 
 
 class PersonFilter:

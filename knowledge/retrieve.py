@@ -21,7 +21,7 @@ from bot import offline  # noqa: F401
 from bot.errors import IndexMissingError, InputError
 from bot.settings import Settings, get_settings
 from knowledge import audience as audience_mod
-from knowledge import embedders, store
+from knowledge import embedders, store, topics
 from knowledge.bm25 import BM25Index
 from knowledge.index import embed_text
 from knowledge.textnorm import guess_lang
@@ -35,7 +35,7 @@ class RetrievalConfig:
     """Fusion weights per language (signal → weight) and audience factors."""
 
     weights: dict[str, dict[str, float]] = field(default_factory=lambda: {
-        "en": {"minilm": 1.0, "e5": 0.6, "bm25": 0.6},
+        "en": {"minilm": 1.0, "bm25": 0.6},
         "fr": {"minilm": 0.0, "e5": 1.0, "bm25": 0.7},
     })
     glossary: bool = True
@@ -43,6 +43,8 @@ class RetrievalConfig:
     general_part: float = 0.85  # factor for general/cookie chunks when a (different) audience is known
     repeat_audience: float = 0.85  # no audience: factor per chunk already picked from the same part
     repeat_section: float = 0.75  # factor per chunk already picked from the same section
+    off_topic: float = 0.85  # factor for chunks whose section is not a topic the question asks about
+    use_topics: bool = True
 
 
 def _minmax(x: np.ndarray) -> np.ndarray:
@@ -125,12 +127,17 @@ class Retriever:
         total = sum(weights[s] for s in sig) or 1.0
         fused = sum(weights[s] * _minmax(v) for s, v in sig.items()) / total
         fused = fused * self._audience_factor(target)
+        asked = topics.detect(question) if self.config.use_topics else set()
+        if asked:
+            on_topic = np.array([topics.matches(sid, asked) for sid in self._section])
+            if on_topic.any():
+                fused = np.where(on_topic, fused, fused * self.config.off_topic)
         picked = self._select(fused, k, diversify=target is None)
         dense_models = [m for m in sig if m != "bm25"]
         hits = []
         for rank, i in enumerate(picked, 1):
             dense = max((float(sig[m][i]) for m in dense_models), default=0.0)
-            extra = {"lang": lang, "audience": target, **{m: float(sig[m][i]) for m in sig}}
+            extra = {"lang": lang, "audience": target, "topics": sorted(asked), **{m: float(sig[m][i]) for m in sig}}
             hits.append(Hit(chunk=self.chunks[i], score=float(fused[i]), dense=dense,
                             bm25=float(sig["bm25"][i]) if "bm25" in sig else 0.0, rank=rank, extra=extra))
         return hits

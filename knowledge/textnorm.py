@@ -7,24 +7,30 @@ import re
 import unicodedata
 
 _TOKEN = re.compile(r"[a-z0-9]+")
-EN_STOP = frozenset(
+
+
+def _words(s: str) -> frozenset[str]:
+    return frozenset(s.split())
+
+
+EN_STOP = _words(
     "a an and are as at be by can do does for from has have how i if in is it its me my of on or our "
     "so that the their them there these they this to us was we were what when where which who why will "
     "with would you your yours about any all also been being into may more not only other such than "
-    "then here".split()
+    "then here"
 )
-FR_STOP = frozenset(
+FR_STOP = _words(
     "a au aux avec ce ces cette dans de des du elle en est et il je la le les leur leurs lui ma mais me "
     "mes mon ne nos notre nous on ou par pas pour qu que qui sa se ses son sont sur ta te tes toi ton tu "
     "un une vos votre vous y l d j c n s m qu est-ce quoi quel quelle quels quelles combien comment "
-    "pourquoi quand ai as avez ont etes suis sommes".split()
+    "pourquoi quand ai as avez ont etes suis sommes"
 )
-_FR_HINTS = frozenset(
+_FR_HINTS = _words(
     "je vous nous est les des une que qui quoi quel quelle quels quelles combien comment pourquoi donnees "
-    "mes mon ma votre vos est-ce ai suis etes avez dans pour sur avec sont pas du au aux".split()
+    "mes mon ma votre vos est-ce ai suis etes avez dans pour sur avec sont pas du au aux"
 )
-_EN_HINTS = frozenset(
-    "the you your my is are do does how what when why which who can i we our of for with data keep".split()
+_EN_HINTS = _words(
+    "the you your my is are do does how what when why which who can i we our of for with data keep"
 )
 
 

@@ -81,7 +81,7 @@ class Gatekeeper:
             if message["type"] == "http.response.start":
                 state["status"] = message["status"]
                 state["started"] = True
-                if cors_origin:
+                if cors_origin and message["status"] != 403:  # a refused origin never gets CORS headers
                     extra = [
                         (b"access-control-allow-origin", cors_origin.encode("latin-1")),
                         (b"access-control-expose-headers", b"retry-after"),

@@ -171,7 +171,7 @@ def build_console(settings, engine, store, guard=None):
     guard = guard if guard is not None else _get_guard()
     audiences = [("Auto-detect", chat.AUTO)] + [(a, a) for a in AUDIENCES]
 
-    with gr.Blocks(title="privacybot staff console", analytics_enabled=False) as blocks:
+    with gr.Blocks(title="privacybot staff console", analytics_enabled=False, delete_cache=(3600, 3600)) as blocks:
         gr.Markdown(
             "## privacybot — staff console\n"
             "Try the assistant, see why it answered, check the guard. Everything shown here is the "
@@ -233,7 +233,7 @@ def build_console(settings, engine, store, guard=None):
                 g_lang = gr.Dropdown(chat.LANG_CHOICES, value=chat.AUTO, label="Language", scale=1)
                 g_btn = gr.Button("Inspect", variant="primary", scale=1)
             g_status = gr.Markdown()
-            g_high = gr.HighlightedText(label="Findings", color_map=ENTITY_COLOURS, show_legend=True)
+            g_high = gr.HighlightedText(label="Findings", color_map=ENTITY_COLOURS, show_legend=False)
             g_red = gr.Textbox(label="Redacted output", lines=4, buttons=["copy"])
             g_rows = gr.Dataframe(headers=guardtab.FINDING_HEADERS, label="Findings (offsets into the text above)",
                                   interactive=False)
@@ -289,6 +289,13 @@ def build_console(settings, engine, store, guard=None):
             c_export.click(
                 lambda *a: conv.export_csv(store, *a), filters, [c_file, c_status], api_name="export_csv"
             )
+            def _pick(evt):
+                row = getattr(evt, "row_value", None) or []
+                return row[0] if row else gr.skip()
+
+            _pick.__annotations__ = {"evt": gr.SelectData}  # real class: this module uses lazy annotations
+
+            c_table.select(_pick, None, [c_id], api_visibility="private")
             c_show.click(lambda sid: conv.show_session(store, sid), [c_id], [c_detail, c_status], api_name="session")
             c_erase.click(
                 lambda sid, ok: (conv.erase_session(store, sid, ok), False),

@@ -28,12 +28,13 @@ STEP_SOURCES = "3 · Sources"
 STEP_QUOTES = "4 · Chosen quotes"
 STEP_TIMINGS = "5 · Timings"
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-!|<>~])")
+_MD_SPECIAL = re.compile(r"([\\`*{}\[\]()#+\-!|<>~])")
+_MD_UNDERSCORE = re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")  # intraword `_` (EMAIL_ADDRESS) is inert
 
 
 def md_escape(text: str) -> str:
     """Escape Markdown/HTML so visitor or policy text renders literally (no links, no images)."""
-    return _MD_SPECIAL.sub(r"\\\1", text or "")
+    return _MD_UNDERSCORE.sub(r"\\_", _MD_SPECIAL.sub(r"\\\1", text or ""))
 
 
 def _cell(text: Any, limit: int = 90) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import tempfile
+import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -21,6 +22,8 @@ CSV_HEADERS = [
     "text_redacted", "entities", "citations", "latency_ms", "rating", "message_id",
 ]
 MAX_SESSIONS = 1000
+EXPORT_DIR = Path(tempfile.gettempdir()) / "privacybot-console-exports"
+EXPORT_MAX_AGE_S = 3600  # CSV files are for download only: older ones are deleted on the next export
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -121,9 +124,10 @@ def export_csv(store, site=None, since=None, until=None, rating=ANY,
         return None, f"Warning: {exc.message}"
     if not sessions:
         return None, "No session matches these filters: nothing to export."
-    out_dir = Path(out_dir or tempfile.mkdtemp(prefix="privacybot-export-"))
-    out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / f"conversations-{datetime.now().strftime('%Y%m%d-%H%M%S')}.csv"
+    out_dir = Path(out_dir or EXPORT_DIR)
+    out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    _delete_old_exports(out_dir)
+    path = out_dir / f"conversations-{datetime.now().strftime('%Y%m%d-%H%M%S-%f')}.csv"
     skipped = 0
     n_rows = 0
     with path.open("w", newline="", encoding="utf-8") as fh:
@@ -141,6 +145,16 @@ def export_csv(store, site=None, since=None, until=None, rating=ANY,
     if len(sessions) >= MAX_SESSIONS:
         status += f" Only the newest {MAX_SESSIONS} sessions are exported: narrow the dates for older ones."
     return str(path), status
+
+
+def _delete_old_exports(out_dir: Path) -> None:
+    now = time.time()
+    for old in out_dir.glob("conversations-*.csv"):
+        try:
+            if now - old.stat().st_mtime > EXPORT_MAX_AGE_S:
+                old.unlink()
+        except OSError:
+            pass
 
 
 def show_session(store, session_id: str | None) -> tuple[dict | None, str]:

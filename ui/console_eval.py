@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import importlib.util
 import json
 import logging
 import threading
@@ -33,12 +34,20 @@ _run_lock = threading.Lock()
 _run_started: datetime | None = None
 
 
+def _installed(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(f"evals.suite_{name}") is not None
+    except ModuleNotFoundError:
+        return False
+
+
 def available_suites() -> list[str]:
-    return list(DEV_SUITES + OPTIONAL_SUITES)
+    """Suites the console offers: the dev ones whose `evals/suite_<name>.py` is installed."""
+    return [s for s in DEV_SUITES + OPTIONAL_SUITES if _installed(s)]
 
 
 def default_suites() -> list[str]:
-    return list(DEV_SUITES)
+    return [s for s in DEV_SUITES if _installed(s)]
 
 
 def running_since() -> datetime | None:

@@ -36,6 +36,9 @@ message goes through a personal-data guard first; only the redacted text is ever
 Errors are always `{"error": {"code", "message"}}`."""
 
 
+ROUTERS = (chat_router, sessions_router, ops_router)
+
+
 def _load_in_background(ctx: AppContext) -> None:
     def run():
         try:
@@ -94,9 +97,8 @@ def create_app(
     )
     app.state.ctx = ctx
     install_error_handlers(app)
-    app.include_router(chat_router)
-    app.include_router(sessions_router)
-    app.include_router(ops_router)
+    for router in ROUTERS:
+        app.include_router(router)
     app.add_middleware(Gatekeeper, ctx=ctx)
     app.state.console_mounted = mount_console(app, ctx) if console else False
     return app
@@ -124,4 +126,4 @@ def _version() -> str:
         return "0"
 
 
-__all__ = ["create_app", "app_from_env", "mount_console"]
+__all__ = ["ROUTERS", "create_app", "app_from_env", "mount_console"]

@@ -17,7 +17,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from bot.errors import ConfigError
 
 DEFAULT_SITES_FILE = Path(__file__).with_name("sites.yaml")
-_LOOPBACK = {"localhost", "127.0.0.1", "[::1]"}
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
@@ -43,7 +42,8 @@ def normalise_origin(origin: str) -> str:
     if "*" in origin:
         raise ValueError(f"origin '{origin}': wildcards are not allowed; list each origin exactly")
     host = parts.netloc.lower()
-    if parts.scheme == "http" and parts.hostname not in ("localhost", "127.0.0.1", "::1"):
+    loopback = parts.hostname in ("localhost", "127.0.0.1", "::1") or parts.hostname.endswith(".localhost")
+    if parts.scheme == "http" and not loopback:
         raise ValueError(f"origin '{origin}': plain http is only allowed for localhost; use https")
     default_port = {"http": 80, "https": 443}[parts.scheme]
     if parts.port == default_port:

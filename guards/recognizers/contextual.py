@@ -7,6 +7,7 @@ import re
 
 from guards.lexicon import Lexicon
 from guards.recognizers.base import RegexRecognizer
+from guards.recognizers.names import is_first_name, load_names
 from guards.text import fold
 
 _MONTHS = (
@@ -44,10 +45,10 @@ class DateOfBirthRecognizer(RegexRecognizer):
         return None
 
 
-_CAP = r"[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’\-]+"
+_CAP = r"[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’]+(?:-[A-ZÀ-ÖØ-Þa-zà-öø-ÿ][a-zà-öø-ÿ'’]+)*"
 _PARTICLE = r"(?:de|du|des|van|von|der|le|la|di|da|ben|el|al)"
 _CAP_NAME = re.compile(rf"\s*,?\s*({_CAP}(?:[ \-](?:{_PARTICLE}[ ])?{_CAP}){{0,3}})")
-_LOWER_NAME = re.compile(r"\s*,?\s*([a-zà-öø-ÿ][a-zà-öø-ÿ'’\-]+(?:\s[a-zà-öø-ÿ][a-zà-öø-ÿ'’\-]+)?)")
+_LOWER_NAME = re.compile(r"\s*,?\s*([a-zà-öø-ÿ][a-zà-öø-ÿ'’\-]+(?:\s[a-zà-öø-ÿ][a-zà-öø-ÿ'’\-]+){0,2})")
 _CAP_PAIR = re.compile(rf"\s+({_CAP}[ ]{_CAP})(?![\w])")
 _STRONG = re.compile(r"name|appelle|nomme|moi c|called")
 
@@ -89,8 +90,7 @@ class _CuedRecognizer(RegexRecognizer):
 
 
 _NAME_STOP = frozenset(
-    "i im je and et the le la les a an un une from de in a au at my mon ma here ici and but mais "
-    "student etudiant etudiante please svp hello bonjour hi salut thanks merci".split()
+    ["i", "im", "je", "and", "et", "the", "le", "la", "les", "a", "an", "un", "une", "from", "de", "in", "a", "au", "at", "my", "mon", "ma", "here", "ici", "and", "but", "mais", "student", "etudiant", "etudiante", "please", "svp", "hello", "bonjour", "hi", "salut", "thanks", "merci"]
 )
 
 
@@ -122,7 +122,18 @@ class NameAfterCueRecognizer(_CuedRecognizer):
             m = _LOWER_NAME.match(text, cue.end())
             if m:
                 span = self.trim(text, m.start(1), m.group(1))
+            if span and not self._plausible_lower(text, span):
+                span = None
         return span
+
+    @staticmethod
+    def _plausible_lower(text: str, span: tuple[int, int]) -> bool:
+        """A lower-case name after "my name is": a known first name, or words that end the clause
+        ("my name is zbigniew kowalski."), not "my name is often misspelled"."""
+        first = text[span[0] : span[1]].split(" ")[0]
+        if is_first_name(first, load_names()[0]):
+            return True
+        return bool(re.match(r"\s*(?:$|[,.!?;:\n]|(?:and|et|from|de|but|mais)\b)", text[span[1] :]))
 
 
 class ResidenceRecognizer(_CuedRecognizer):
@@ -131,3 +142,42 @@ class ResidenceRecognizer(_CuedRecognizer):
     ENTITY = "LOCATION"
     SCORE = 0.7
     STOPWORDS = _NAME_STOP
+
+
+_PLACE = re.compile(
+    r"(?:\bin|\bat|\bnear|(?<![\w])à|\bpr[èe]s de)\s+((?:(?:Le|La|Les|L'|L’|New|San|Santa|Saint|Sainte|St\.?)[ \-])?"
+    r"[A-ZÀ-ÖØ-Þ][\w'’]*(?:-[\w'’]+)*(?:[ \-](?:(?:de|du|des|la|le|les|en|sur|sous|upon|on|am|del|do|da)[ \-])?[A-ZÀ-ÖØ-Þ][\w'’]*(?:-[\w'’]+)*){0,3})"
+)
+_NOT_PLACE = frozenset(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+     "december", "janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre", "octobre",
+     "novembre", "decembre", "i", "the", "my", "a", "an"]
+)
+
+
+class BirthplaceRecognizer(RegexRecognizer):
+    """The place after a birth cue in the same sentence, also past a date: "born 5 May 2000 in
+    Marseille", "née le 02/09/2003 à Nantes", "born in 2001 in Lyon"."""
+
+    ENTITY = "LOCATION"
+    SCORE = 0.7
+    WINDOW = 70
+
+    def __init__(self, lexicon: Lexicon, supported_language: str = "en"):
+        self.lexicon = lexicon
+        super().__init__(supported_language)
+
+    def analyze(self, text, entities, nlp_artifacts=None):  # noqa: D102
+        if (entities and self.ENTITY not in entities) or self.lexicon.birth is None:
+            return []
+        folded = fold(text)
+        results = []
+        for cue in self.lexicon.birth.finditer(folded):
+            stop = re.compile(r"[!?\n]|\.(?:\s|$)").search(text, cue.end(), cue.end() + self.WINDOW)
+            end = stop.start() if stop else min(len(text), cue.end() + self.WINDOW)
+            for m in _PLACE.finditer(text, cue.end(), end):
+                if fold(m.group(1).split(" ")[0].split("-")[0]) in _NOT_PLACE:
+                    continue
+                results.append(self.result(m.start(1), m.end(1), self.SCORE))
+                break
+        return results

@@ -37,12 +37,20 @@ def console_store(console_settings):
 
 
 @pytest.fixture(scope="module")
-def console_url(console_settings, engine, guard, console_store):
+def console_engine(console_settings, retriever, guard, console_store):
+    """The real engine (shared index and guard) logging to this module's store, as in production."""
+    from bot.engine import Engine
+
+    return Engine(console_settings, retriever=retriever, guard=guard, store=console_store)
+
+
+@pytest.fixture(scope="module")
+def console_url(console_settings, console_engine, guard, console_store):
     """Launch the console (with auth) in a background thread; yield its URL; close it."""
     from ui.console import launch_console
 
     port = free_port()
-    blocks = launch_console(console_settings, host="127.0.0.1", port=port, engine=engine, store=console_store,
+    blocks = launch_console(console_settings, host="127.0.0.1", port=port, engine=console_engine, store=console_store,
                             guard=guard, block=False, quiet=True)
     yield f"http://127.0.0.1:{port}/"
     blocks.close()

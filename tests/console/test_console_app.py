@@ -9,6 +9,7 @@ import pytest
 from gradio_client import Client
 
 from tests.console.conftest import STAFF_PASSWORD
+from ui.console_chat import md_escape
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,7 +57,7 @@ def test_chat_endpoint_answers_and_shows_only_the_redacted_message(client, quest
     assert answer["lang"] == expected_lang
     assert answer["kind"] in ("answer", "refusal", "rights_request", "clarification")
     assert raw_value not in str(history) and raw_value not in str(answer)
-    assert placeholder in history[0]["content"][0]["text"]
+    assert md_escape(f"[{placeholder}]") in history[0]["content"][0]["text"]  # shown literally
     titles = [m["metadata"]["title"] for m in history if m.get("metadata") and m["metadata"].get("title")]
     assert len(titles) == 5 and any("Sources" in t for t in titles)
     assert history[-1]["role"] == "assistant" and not (history[-1].get("metadata") or {}).get("title")

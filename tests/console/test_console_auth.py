@@ -63,3 +63,12 @@ def test_mount_kwargs_turn_off_monitoring_history_and_share_links(settings):
     assert kwargs["footer_links"] == []
     assert kwargs["mcp_server"] is False
     assert kwargs["allowed_paths"] == [str(settings.reports_dir)]
+
+
+def test_cli_refuses_to_start_in_production_without_a_password(monkeypatch, capsys):
+    from bot.cli import main
+
+    monkeypatch.setenv("PRIVACYBOT_MODE", "production")
+    assert main(["console", "--port", "7999"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("Error: ") and "PRIVACYBOT_CONSOLE_PASSWORD" in err and "Traceback" not in err

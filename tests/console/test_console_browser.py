@@ -59,7 +59,11 @@ def test_staff_asks_opens_sources_and_gets_a_screenshot(browser, console_url, pr
     assert "jeanne.martin@example.org" not in chat.inner_text()
     assert "EMAIL_ADDRESS" in chat.inner_text()
     sources.click()
-    chat.get_by_text("BM25").first.wait_for(timeout=10_000)
+    table_head = chat.get_by_text("BM25").first
+    table_head.wait_for(timeout=10_000)
+    assert table_head.is_visible()  # the step opened: its table of scores is shown
+    sources.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
     shot = Path(os.environ["PRIVACYBOT_HOME"]) / "reports" / "screenshots" / "console.png"
     shot.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(shot), full_page=True)

@@ -83,8 +83,8 @@ def test_second_turn_keeps_the_session_and_appends(engine):
         ("Réponse fausse, écrivez à jeanne.martin@example.org", "jeanne.martin@example.org", "[EMAIL_ADDRESS]"),
     ],
 )
-def test_flag_stores_a_down_vote_with_the_redacted_note(engine, guard, note, raw, placeholder):
-    store = engine_store(engine)
+def test_flag_stores_a_down_vote_with_the_redacted_note(console_engine, guard, note, raw, placeholder):
+    engine, store = console_engine, console_engine.store
     _, sid, _, _ = cc.chat_turn(engine, "Who is the DPO?", [], None, "auto", "auto")
     status = cc.flag_answer(guard, store, sid, note)
     assert status.startswith("Flag stored")
@@ -93,13 +93,17 @@ def test_flag_stores_a_down_vote_with_the_redacted_note(engine, guard, note, raw
     assert raw not in fb[-1]["comment"] and placeholder in fb[-1]["comment"]
 
 
-def test_flag_without_a_session_or_note(engine, guard):
-    store = engine_store(engine)
+def test_flag_without_a_session_or_note(console_engine, guard):
+    engine, store = console_engine, console_engine.store
     assert "ask a question first" in cc.flag_answer(guard, store, None, "note")
     _, sid, _, _ = cc.chat_turn(engine, "Do you use cookies?", [], None, "en", "auto")
     assert "without a note" in cc.flag_answer(guard, store, sid, "  ")
     assert store.export_session(sid)["feedback"][-1]["comment"] is None
 
 
-def engine_store(engine):
-    return engine.store
+def test_console_conversations_are_stored_redacted_under_the_console_site(console_engine):
+    question = "My email is jeanne.martin@example.org, who is the DPO?"
+    _, sid, _, _ = cc.chat_turn(console_engine, question, [], None, "en", "auto")
+    export = console_engine.store.export_session(sid)
+    assert export["session"]["site"] == cc.CONSOLE_SITE
+    assert "jeanne.martin@example.org" not in str(export) and "[EMAIL_ADDRESS]" in export["messages"][0]["text"]

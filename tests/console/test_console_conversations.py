@@ -100,3 +100,17 @@ def test_erase_needs_confirmation_then_removes_everything(store, guard):
     assert detail is None and "Unknown session id" in status
     assert "Unknown session id" in cc.erase_session(store, sid, True)
     assert "Enter the id" in cc.erase_session(store, "  ", True)
+
+
+def test_export_files_older_than_an_hour_are_deleted_on_the_next_export(store, guard, tmp_path):
+    import os
+    import time
+
+    old = tmp_path / "conversations-20000101-000000-000000.csv"
+    old.write_text("session_id\n")
+    os.utime(old, (time.time() - 2 * cc.EXPORT_MAX_AGE_S,) * 2)
+    recent = tmp_path / "conversations-recent.csv"
+    recent.write_text("session_id\n")
+    _session(store, guard, "ece.fr", "Who is the DPO?")
+    path, _ = cc.export_csv(store, "", "", "", "any", out_dir=tmp_path)
+    assert not old.exists() and recent.exists() and Path(path).exists()

@@ -194,3 +194,17 @@ def test_unknown_suite_is_a_clear_error():
 
     with pytest.raises(InputError, match="Unknown suite 'retreival'"):
         resolve_suites(["retreival"])
+
+
+def test_a_metric_below_its_gate_fails_and_the_report_says_which(tmp_path, lumen_settings, make_context,
+                                                                 small_generic_set):
+    strict = tmp_path / "strict.toml"
+    strict.write_text("[generic]\nrecall_at_10 = {min = 1.0}\nrecall_at_1_fr = {max = -1}\n", encoding="utf-8")
+    ctx = make_context(dataset_overrides={"generic": small_generic_set})
+    report = run_eval(["generic"], settings=lumen_settings, out_dir=tmp_path / "out", context=ctx,
+                      thresholds_path=strict)
+    # the two canary items can never be found, so recall@10 < 1.0; recall@1_fr can never be <= -1
+    assert report["gates"]["total"] == 2 and report["gates"]["passed"] == 0
+    assert any(line.startswith("[generic] recall_at_10 = ") and "gate ≥ 1" in line for line in report["gates"]["failed"])
+    md = (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
+    assert "FAIL [generic] recall_at_10" in md and "| recall_at_10 |" in md

@@ -210,7 +210,8 @@ def test_no_canary_reaches_disk_logs_or_database(any_store, privacybot_home, cle
             missed.append(f"{lang}:{category}")
     assert not missed, f"guard left these canaries in the redacted text: {missed}"
 
-    if HAVE_ENGINE:
+    use_engine = HAVE_ENGINE and any_store.backend == "sqlite"  # once is enough: it is slow on 2 cores
+    if use_engine:
         shutil.copytree(request.getfixturevalue("canary_kb"), privacybot_home / "kb", symlinks=True)
         baseline = {p: _hits(p.read_bytes(), [n for *_, ns in canaries for n in ns])
                     for p in privacybot_home.rglob("*") if p.is_file()}
@@ -221,7 +222,7 @@ def test_no_canary_reaches_disk_logs_or_database(any_store, privacybot_home, cle
         handler.flush()
     stats = any_store.stats()
     assert stats["feedback"]["down"] == len(canaries)
-    if HAVE_ENGINE:
+    if use_engine:
         assert stats["feedback"]["up"] == len(canaries) and stats["messages"] == 4 * len(canaries)
 
     pg = request.getfixturevalue("pg_url") if any_store.backend == "postgresql" else None

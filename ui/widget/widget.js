@@ -331,13 +331,24 @@
       return { node: node, text: text, raw: "" };
     }
     renderCitations(node, citations) {
+      /* One expandable quote block per policy section (several quotes of a section together). */
       var s = this.s;
+      var groups = [];
+      var byId = {};
       (citations || []).forEach(function (c) {
-        node.appendChild(el("details", { className: "pb-cite" }, [
-          el("summary", {}, [fill(s.sources, { heading: c.heading })]),
-          el("blockquote", { className: "pb-quote", text: c.quote }),
-          el("p", { className: "pb-section", text: "§ " + c.section_id }),
-        ]));
+        if (!byId[c.section_id]) {
+          byId[c.section_id] = { heading: c.heading, section_id: c.section_id, quotes: [] };
+          groups.push(byId[c.section_id]);
+        }
+        if (byId[c.section_id].quotes.indexOf(c.quote) < 0) byId[c.section_id].quotes.push(c.quote);
+      });
+      groups.forEach(function (g) {
+        var details = el("details", { className: "pb-cite" }, [
+          el("summary", {}, [fill(s.sources, { heading: g.heading })]),
+        ]);
+        g.quotes.forEach(function (q) { details.appendChild(el("blockquote", { className: "pb-quote", text: q })); });
+        details.appendChild(el("p", { className: "pb-section", text: "§ " + g.section_id }));
+        node.appendChild(details);
       });
     }
     renderQuickReplies(node, replies) {
@@ -349,7 +360,7 @@
           type: "button", className: "pb-chip",
           onclick: function () {
             group.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
-            self.send(qr.value || qr.label, { label: qr.label });
+            self.send(qr.value || qr.label, { label: qr.label, audience: qr.value });
           },
         }, [qr.label]));
       });
@@ -456,6 +467,7 @@
       var user = this.addUser(opts.label || message);
       var bot = this.addBot();
       var payload = { message: message, site: this.site || null };
+      if (opts.audience && /^[a-z_]{3,40}$/.test(opts.audience)) payload.audience = opts.audience;
       if (this.sessionId) payload.session_id = this.sessionId;
       var answer = { text: "", citations: [], quick_replies: [] };
       var self = this;

@@ -1,0 +1,221 @@
+"""Person names without NER: known first names (data file `guards/lexicons/names.yaml`),
+self-introductions ("jessica moore here", "this is Tom", "c'est Karim ici"), sign-offs at the end of a
+message ("Cheers, tom", "— Marie", "Cordialement,\\nJean-Pierre Dupont") and titles ("Mme Martin")."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from bot.errors import ConfigError
+from guards.recognizers.base import RegexRecognizer
+from guards.text import fold
+
+NAMES_FILE = Path(__file__).resolve().parent.parent / "lexicons" / "names.yaml"
+GUARD_FILE = Path(__file__).resolve().parent.parent / "config" / "guard.yaml"
+
+_L = "A-Za-zÀ-ÖØ-öø-ÿ"
+WORD = re.compile(rf"[{_L}][{_L}'’]*(?:-[{_L}][{_L}'’]*)*")
+PARTICLES = frozenset(["de", "du", "des", "van", "von", "der", "den", "le", "la", "di", "da", "del", "della", "dos", "ben", "bin", "el", "al", "d'", "d’", "mc", "o'"])
+# a capitalised run starting with one of these is a place or an institution ("Lycée Victor Hugo")
+INSTITUTION = frozenset(
+    ["lycee", "college", "ecole", "universite", "university", "school", "institut", "institute", "rue", "avenue",
+     "boulevard", "bd", "place", "square", "street", "road", "campus", "salle", "amphi", "amphitheatre", "batiment",
+     "building", "hall", "centre", "center", "saint", "sainte", "st", "ste", "hopital", "hospital", "gare", "station",
+     "metro", "pont", "quai", "allee", "impasse", "fondation", "foundation", "prix", "prize", "residence", "stade",
+     "musee", "museum", "parc", "park", "chemin", "route", "cours", "faculte", "iut", "lyon", "paris"]
+)
+CONNECTORS = frozenset(["et", "and", "de", "du", "des", "la", "le", "les", "d'", "-"])
+# words that are never a name in a self-introduction ("new student here", "c'est moi")
+NOT_INTRO = frozenset(
+    ["i", "im", "me", "my", "we", "us", "you", "it", "its", "this", "that", "the", "a", "an", "new", "student", "students",
+     "someone", "anyone", "nobody", "everyone", "just", "still", "also", "here", "ici", "parent", "mum", "mom", "dad",
+     "question", "quick", "again", "moi", "toi", "nous", "vous", "lui", "elle", "il", "on", "ca", "cela", "le", "la",
+     "les", "un", "une", "mon", "ma", "mes", "pas", "bien", "vrai", "ok", "possible", "normal", "urgent", "important",
+     "clair", "claire", "simple", "not", "so", "very", "what", "why", "how", "where", "who", "which", "from", "de",
+     "about", "for", "pour", "and", "et", "is", "est", "what's", "there", "nothing", "all", "tout", "rien"]
+)
+
+
+@cache
+def load_names() -> tuple[frozenset[str], frozenset[str]]:
+    """(first names, names that also are common words/places and need a surname or a cue)."""
+    try:
+        data = yaml.safe_load(NAMES_FILE.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"Cannot read {NAMES_FILE.name} ({exc.__class__.__name__}); fix guards/lexicons/names.yaml.") from None
+    if not isinstance(data, dict) or not isinstance(data.get("first_names"), list):
+        raise ConfigError(f"{NAMES_FILE.name} needs a 'first_names' list.")
+    needs = frozenset(fold(str(n)) for n in data.get("needs_surname") or [])
+    return frozenset(fold(str(n)) for n in data["first_names"]) | needs, needs
+
+
+@cache
+def not_names() -> frozenset[str]:
+    try:
+        data = yaml.safe_load(GUARD_FILE.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError):
+        return frozenset()
+    return frozenset(fold(str(w)) for w in (data.get("person") or {}).get("not_names", []))
+
+
+def _is_cap(word: str) -> bool:
+    return word[:1].isupper() and not (len(word) > 1 and word.isupper() and "-" not in word)
+
+
+def _parts(word: str) -> list[str]:
+    return [p for p in re.split(r"[-'’]", fold(word)) if p]
+
+
+def is_first_name(word: str, names: frozenset[str]) -> bool:
+    parts = _parts(word)
+    if not parts or parts[0] in ("saint", "sainte", "st", "ste"):
+        return False
+    return fold(word) in names or (len(parts) > 1 and any(p in names for p in parts if len(p) > 2))
+
+
+_SURNAME = re.compile(
+    rf"[ \u00a0]((?:(?:{'|'.join(re.escape(p) for p in sorted(PARTICLES, key=len, reverse=True))})[ ]?)?)([{_L}][{_L}'’]*(?:-[{_L}][{_L}'’]*)*)"
+)
+
+
+class _NameBase(RegexRecognizer):
+    ENTITY = "PERSON"
+    SCORE = 0.8
+    PATTERN = WORD
+
+    def __init__(self, supported_language: str = "en"):
+        self.first_names, self.needs_surname = load_names()
+        self.stop = not_names()
+        super().__init__(supported_language)
+
+    def surname_end(self, text: str, end: int, allow_lower: bool = False, max_words: int = 2) -> int:
+        """Extend a name over following surname words (capitalised, ALL CAPS, or after particles)."""
+        taken = 0
+        pos = end
+        while taken < max_words:
+            m = _SURNAME.match(text, pos)
+            if not m:
+                break
+            word = m.group(2)
+            f = fold(word)
+            if f in self.stop or f in NOT_INTRO or f in PARTICLES:
+                break
+            if not (word[:1].isupper() or (allow_lower and word.islower() and len(word) > 1)):
+                break
+            pos = m.end()
+            taken += 1
+        return pos
+
+
+class FirstNameRecognizer(_NameBase):
+    """A capitalised known first name ("Can Jean-Pierre from admissions…", "I told Sarah"), with the
+    surname after it ("Marie-Claire de Villiers"). Not inside an institution or place name."""
+
+    SCORE = 0.75
+
+    def analyze(self, text, entities, nlp_artifacts=None):  # noqa: D102
+        if entities and self.ENTITY not in entities:
+            return []
+        words = list(WORD.finditer(text))
+        results, skip_to = [], -1
+        for i, m in enumerate(words):
+            word = m.group()
+            if m.start() < skip_to or not _is_cap(word) or fold(word) in self.stop:
+                continue
+            if not is_first_name(word, self.first_names):
+                continue
+            if self._in_institution(text, words, i):
+                continue
+            end = self.surname_end(text, m.end())
+            if end == m.end() and fold(word) in self.needs_surname:
+                continue
+            if end == m.end() and "-" not in word and word.isupper():
+                continue
+            results.append(self.result(m.start(), end, self.SCORE))
+            skip_to = end
+        return results
+
+    @staticmethod
+    def _in_institution(text: str, words: list, i: int) -> bool:
+        k = i - 1
+        steps = 0
+        while k >= 0 and steps < 5:
+            w = words[k].group()
+            gap = text[words[k].end() : words[k + 1].start()]
+            if gap.strip(" '’-"):
+                return False  # punctuation breaks the run
+            f = fold(w)
+            if f in INSTITUTION:
+                return True
+            if not (_is_cap(w) or f in CONNECTORS):
+                return False
+            k -= 1
+            steps += 1
+        return False
+
+
+_GREET = r"(?:(?:hi|hello|hey|hiya|yo|dear all|bonjour|bonsoir|salut|coucou|allo|allô|ok)\b[\s,!.]*)?"
+_NAMEWORDS = rf"([{_L}][{_L}'’]*(?:-[{_L}][{_L}'’]*)*(?:[ ][{_L}][{_L}'’]*(?:-[{_L}][{_L}'’]*)*){{0,2}})"
+_SIGNOFF = (
+    r"(?:regards|kind regards|best regards|warm regards|many thanks|thanks(?: a lot| again)?|thank you|cheers|sincerely|"
+    r"best wishes|best|all the best|take care|love|yours|cordialement|bien cordialement|bien [àa] vous|merci(?: d'avance| beaucoup)?|"
+    r"bonne journ[ée]e|bonne soir[ée]e|salutations|sinc[èe]res salutations|amicalement|bises|[àa] bient[ôo]t)"
+)
+INTRO_PATTERNS = (
+    # "jessica moore here", "Hi, Tom here", "Karim ici"
+    re.compile(rf"(?:^|(?<=[.!?\n,;:]))\s*{_GREET}(?:it'?s\s+|c'est\s+)?{_NAMEWORDS}\s+(?:here|ici)\b", re.IGNORECASE),
+    # "this is tom wilson", "c'est marie", "ici Karim"
+    re.compile(rf"\b(?:this is|it's|it is|c'est|ici)\s+{_NAMEWORDS}(?=\s*(?:$|[,.!?\n]|\s(?:from|de|du|here|ici|speaking|again|writing|[àa] l'appareil|and|et)\b))", re.IGNORECASE),
+    # sign-off at the end: "Cheers, tom", "Cordialement,\nJean-Pierre Dupont", "— Marie"
+    re.compile(rf"\b{_SIGNOFF}\s*[,!.\-—–]*\s*\n?\s*[-—–]*\s*{_NAMEWORDS}\s*[.!]?\s*$", re.IGNORECASE),
+    re.compile(rf"(?:^|\s)(?:[—–]|--|-)\s*{_NAMEWORDS}\s*$"),
+)
+TITLE = re.compile(
+    rf"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Mme|Mlle|Madame|Monsieur|Mademoiselle|Docteur|Professeur|Ma[îi]tre|M)\.?[ \u00a0]+"
+    rf"((?:(?:de|du|van|von|le|la|di|da|d'|d’)[ ]?)?[A-ZÀ-ÖØ-Þ][{_L}'’]*(?:-[{_L}][{_L}'’]*)*)"
+)
+
+
+class SelfIntroRecognizer(_NameBase):
+    """Names the writer gives for themselves, case-insensitive: 1–3 words; a lower-case first word must
+    be a known first name, a capitalised one must not be a stop word or an institution."""
+
+    SCORE = 0.85
+
+    def analyze(self, text, entities, nlp_artifacts=None):  # noqa: D102
+        if entities and self.ENTITY not in entities:
+            return []
+        results = []
+        for pattern in INTRO_PATTERNS:
+            for m in pattern.finditer(text):
+                span = self._validate(text, m.start(1), m.group(1))
+                if span:
+                    results.append(self.result(span[0], span[1], self.SCORE))
+        for m in TITLE.finditer(text):
+            word = m.group(1)
+            if fold(word) not in self.stop and fold(word) not in NOT_INTRO:
+                results.append(self.result(m.start(1), self.surname_end(text, m.end(1), max_words=1), self.SCORE))
+        return results
+
+    def _validate(self, text: str, start: int, value: str) -> tuple[int, int] | None:
+        words = value.split(" ")
+        first = words[0]
+        f = fold(first)
+        if f in NOT_INTRO or f in self.stop or f in INSTITUTION:
+            return None
+        known = is_first_name(first, self.first_names)
+        if not (known and f not in self.needs_surname) and not _is_cap(first):
+            return None
+        keep = [first]
+        for w in words[1:]:
+            fw = fold(w)
+            if fw in NOT_INTRO or fw in self.stop:
+                break
+            if not (_is_cap(w) or (known and w.islower())):
+                break
+            keep.append(w)
+        return start, start + len(" ".join(keep))
