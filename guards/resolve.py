@@ -23,6 +23,12 @@ class Span:
 
 
 _NAME_TOKEN = re.compile(r"[^\s,;:!?()\"«»]+")
+INSTITUTION_WORDS = frozenset(
+    ["lycee", "college", "ecole", "universite", "university", "institut", "institute", "rue", "avenue", "boulevard",
+     "place", "street", "road", "campus", "salle", "amphi", "batiment", "building", "saint", "sainte", "st", "hopital",
+     "hospital", "gare", "station", "metro", "pont", "quai", "allee", "impasse", "fondation", "foundation", "prix",
+     "prize", "residence", "stade", "musee", "museum", "parc", "park", "chemin", "cours", "faculte"]
+)
 _PARTICLES = frozenset(["de", "du", "des", "van", "von", "der", "le", "la", "di", "da", "ben", "el", "al", "bin", "d'"])
 
 
@@ -75,6 +81,9 @@ class PersonFilter:
                 return None
         if any("@" in w or "/" in w for _, _, w in words):
             return None
+        prev = re.findall(r"[\w'’]+", text[max(0, words[0][0] - 40) : words[0][0]])
+        if prev and fold(prev[-1]) in INSTITUTION_WORDS:
+            return None  # "Lycée Victor Hugo", "rue Jean Jaurès", "Saint Pierre": a place, not a person
         if len(words) == 1:
             word = words[0][2].strip(".'’-")
             if len(word) < 2 or (word.isupper() and len(word) > 1):

@@ -68,7 +68,8 @@ class Gatekeeper:
             m = self.ctx.metrics
             m.requests.labels(route=template, method=method, status=str(state["status"])).inc()
             m.latency.labels(route=template, method=method).observe(elapsed)
-            log_event(log, "http", method=method, path=template, status=state["status"],
+            log_event(log, "http", method=method, path=template.replace("{", ":").replace("}", ""),
+                      status=state["status"],
                       ms=round(elapsed * 1000, 1))
 
     async def _handle(self, scope, receive, send, state) -> None:

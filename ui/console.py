@@ -99,8 +99,16 @@ def console_auth(settings) -> tuple[PasswordCheck, str | None]:
     return PasswordCheck(generated), generated
 
 
-def print_password_notice(password: str, url: str | None = None, stream=None) -> None:
-    """Print the one-time password on stderr (and nowhere else: not in a log)."""
+_announced: set[str] = set()
+
+
+def print_password_notice(password: str, url: str | None = None, stream=None, *, once: bool = False) -> None:
+    """Print the one-time password on stderr (and nowhere else: not in a log).
+
+    once=True: print only if this password was not printed yet by this process."""
+    if once and password in _announced:
+        return
+    _announced.add(password)
     stream = stream or sys.stderr
     where = f" at {url}" if url else ""
     bar = "=" * 72
@@ -138,19 +146,51 @@ def mount_console(app, settings, engine, store, *, path: str = MOUNT_PATH, guard
     import gradio as gr
 
     auth, generated = console_auth(settings)
+    if generated:
+        print_password_notice(generated, announce_url, once=True)
     blocks = build_console(settings, engine, store, guard)
     gr.mount_gradio_app(app, blocks, path=path, **mount_kwargs(settings, auth))
-    if generated:
-        print_password_notice(generated, announce_url)
     return blocks
 
 
 # ---------------------------------------------------------------- Blocks
 
 
+def _protect(blocks, auth) -> None:
+    """Fail safe: the console keeps its password and no run history even when it is mounted or
+    launched without them (`gr.mount_gradio_app(app, blocks, path=...)` with no `auth` would
+    otherwise serve stored conversations to anyone, and run history would keep pasted text in
+    the browser). An explicit `auth=` still wins."""
+    base = type(blocks)
+
+    class ProtectedBlocks(base):
+        @property
+        def auth(self):
+            return self.__dict__.get("_pb_auth") or self.__dict__.get("_pb_default_auth")
+
+        @auth.setter
+        def auth(self, value):
+            self.__dict__["_pb_auth"] = value
+
+        @property
+        def run_history(self):
+            return False
+
+        @run_history.setter
+        def run_history(self, value):
+            pass
+
+    ProtectedBlocks.__name__ = ProtectedBlocks.__qualname__ = base.__name__
+    blocks.__dict__.pop("auth", None)
+    blocks.__dict__.pop("run_history", None)
+    blocks.__class__ = ProtectedBlocks
+    blocks.__dict__["_pb_default_auth"] = auth
+
+
 def _chat_submit(engine, message, history, session_id, lang, audience):
     history, session_id, answer_json, status = chat.chat_turn(engine, message, history, session_id, lang, audience)
-    return history, session_id, answer_json, status, ""
+    keep = "" if answer_json is not None else (message or "")  # refused: let staff fix the text
+    return history, session_id, answer_json, status, keep
 
 
 def _guard_inspect(guard, text, lang):
@@ -168,6 +208,9 @@ def build_console(settings, engine, store, guard=None):
     """The console as a `gr.Blocks` (not launched). `guard` defaults to `get_guard()`."""
     import gradio as gr
 
+    auth, generated = console_auth(settings)  # ConfigError in production without a password
+    if generated:
+        print_password_notice(generated, once=True)
     guard = guard if guard is not None else _get_guard()
     audiences = [("Auto-detect", chat.AUTO)] + [(a, a) for a in AUDIENCES]
 
@@ -305,6 +348,7 @@ def build_console(settings, engine, store, guard=None):
             )
 
     blocks.queue(default_concurrency_limit=1)
+    _protect(blocks, auth)
     return blocks
 
 
@@ -322,14 +366,14 @@ def launch_console(settings, *, host: str, port: int, engine=None, store=None, g
         from bot.store import open_store
 
         store = open_store(settings)
+    url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
+    if generated:
+        print_password_notice(generated, url, once=True)
     blocks = build_console(settings, engine, store, guard)
     kwargs = mount_kwargs(settings, auth)
     kwargs.pop("mcp_server")
     kwargs.pop("ssr_mode")
-    url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
-    if generated:
-        print_password_notice(generated, url)
-    elif not quiet:
+    if not generated and not quiet:
         sys.stderr.write(f"Staff console on {url} (password: PRIVACYBOT_CONSOLE_PASSWORD). Ctrl-C to stop.\n")
     blocks.launch(
         server_name=host,

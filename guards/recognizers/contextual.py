@@ -143,6 +143,12 @@ class ResidenceRecognizer(_CuedRecognizer):
     SCORE = 0.7
     STOPWORDS = _NAME_STOP
 
+    def value_after(self, text, cue):
+        span = super().value_after(text, cue)
+        if span and fold(text[span[0] : span[1]].split(" ")[0].split("-")[0]) in _NOT_PLACE:
+            return None  # "born in May"
+        return span
+
 
 _PLACE = re.compile(
     r"(?:\bin|\bat|\bnear|(?<![\w])à|\bpr[èe]s de)\s+((?:(?:Le|La|Les|L'|L’|New|San|Santa|Saint|Sainte|St\.?)[ \-])?"
@@ -152,6 +158,13 @@ _NOT_PLACE = frozenset(
     ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
      "december", "janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre", "octobre",
      "novembre", "decembre", "i", "the", "my", "a", "an"]
+)
+
+
+_DATE_WORDS = _NOT_PLACE | frozenset(
+    ["on", "le", "of", "in", "en", "at", "a", "st", "nd", "rd", "th", "er", "the", "jan", "feb", "mar", "apr", "jun",
+     "jul", "aug", "sep", "sept", "oct", "nov", "dec", "janv", "fevr", "avr", "juil", "was", "were", "am", "je", "suis",
+     "j", "ai", "ete"]
 )
 
 
@@ -176,6 +189,9 @@ class BirthplaceRecognizer(RegexRecognizer):
             stop = re.compile(r"[!?\n]|\.(?:\s|$)").search(text, cue.end(), cue.end() + self.WINDOW)
             end = stop.start() if stop else min(len(text), cue.end() + self.WINDOW)
             for m in _PLACE.finditer(text, cue.end(), end):
+                gap = re.findall(r"[a-z]+", fold(text[cue.end() : m.start()]))
+                if any(w not in _DATE_WORDS for w in gap):
+                    break  # something other than a date stands between the cue and the place
                 if fold(m.group(1).split(" ")[0].split("-")[0]) in _NOT_PLACE:
                     continue
                 results.append(self.result(m.start(1), m.end(1), self.SCORE))

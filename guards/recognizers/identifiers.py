@@ -57,6 +57,20 @@ class PhoneNumberRecognizer(RegexRecognizer):
                     seen.setdefault((m.start, m.end))
             except Exception:  # noqa: BLE001 - libphonenumber edge cases: fall back to no match
                 continue
+        # Numbers in reserved/unassigned blocks (e.g. UK 07700 900xxx) are not "valid" but are still
+        # phone numbers a visitor typed: accept "possible" ones with at least 9 digits that start
+        # like a dialled number (+, 00/0 trunk, or an area code in brackets). Leaking a
+        # phone number is worse than redacting a rare look-alike.
+        for region in self.REGIONS:
+            try:
+                for m in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.POSSIBLE):
+                    raw = m.raw_string
+                    digits = sum(ch.isdigit() for ch in raw)
+                    prefixed = raw.startswith(("+", "0", "("))  # international, trunk or area code
+                    if prefixed and digits >= 9 and not any(s <= m.start < e for s, e in seen):
+                        seen.setdefault((m.start, m.end))
+            except Exception:  # noqa: BLE001
+                continue
         for m in self.FRENCH.finditer(text):  # French formats even in unassigned blocks
             if not any(s <= m.start() < e for s, e in seen):
                 seen.setdefault((m.start(), m.end()))

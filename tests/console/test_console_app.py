@@ -84,3 +84,62 @@ def test_huge_paste_is_truncated_with_a_visible_note(client):
     assert "only the first 50,000 bytes were analysed" in status
     assert "jeanne.martin@example.org" not in redacted and "[EMAIL_ADDRESS]" in redacted
     assert len(redacted.encode("utf-8")) < 60_000  # the analysed part only (placeholders change lengths)
+
+
+@pytest.fixture(scope="module")
+def bare_mount_url(console_settings, console_engine, guard, console_store):
+    """The console mounted on a FastAPI app the naive way (no auth, no options), served by uvicorn."""
+    import threading
+    import time
+
+    import gradio as gr
+    import uvicorn
+    from fastapi import FastAPI
+
+    from tests.console.conftest import free_port
+    from ui.console import build_console
+
+    app = FastAPI()
+    gr.mount_gradio_app(app, build_console(console_settings, console_engine, console_store, guard), path="/console")
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 30
+    while not server.started and time.time() < deadline:
+        time.sleep(0.1)
+    yield f"http://127.0.0.1:{port}/console/"
+    server.should_exit = True
+    thread.join(10)
+
+
+def test_console_mounted_without_auth_still_requires_the_password(bare_mount_url):
+    assert httpx.get(bare_mount_url + "config", timeout=10).status_code == 401
+    with pytest.raises(ValueError, match="Could not login"):
+        Client(bare_mount_url, auth=("staff", "wrong"), verbose=False)
+    client = Client(bare_mount_url, auth=("staff", STAFF_PASSWORD), verbose=False)
+    config = httpx.get(bare_mount_url + "config", cookies=client.cookies, timeout=10).json()
+    assert config.get("run_history") is False  # pasted text is never kept in the browser
+    _, redacted, _, _ = client.predict("Call me on 06 12 34 56 78", "fr", api_name="/inspect")
+    assert "06 12 34 56 78" not in redacted
+
+
+def test_evaluation_runs_once_at_a_time_and_shows_metrics_plots_and_failures(client):
+    import time
+
+    from ui import console_eval
+
+    job = client.submit(["guard"], api_name="/evaluate")
+    deadline = time.time() + 60
+    while console_eval.running_since() is None and time.time() < deadline and not job.done():
+        time.sleep(0.05)
+    assert console_eval.running_since() is not None, "the first evaluation should be running"
+    _, _, _, refused = client.predict(["guard"], api_name="/evaluate")
+    assert refused.startswith("An evaluation is already running — started at ")
+    metrics, plots, failures, status = job.result(timeout=600)
+    assert status.startswith("Finished"), status
+    rows = metrics["data"]
+    assert rows and {r[0] for r in rows} == {"guard"}
+    assert any(r[1] == "leak_rate_structured" for r in rows)
+    assert plots and all(p["image"]["path"].endswith(".png") for p in plots)
+    assert failures["headers"][3] == "question (redacted)"

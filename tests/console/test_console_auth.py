@@ -72,3 +72,20 @@ def test_cli_refuses_to_start_in_production_without_a_password(monkeypatch, caps
     assert main(["console", "--port", "7999"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("Error: ") and "PRIVACYBOT_CONSOLE_PASSWORD" in err and "Traceback" not in err
+
+
+def test_built_console_carries_its_password_and_prints_a_generated_one_once(settings, capsys):
+    first = console.build_console(settings, engine=object(), store=object(), guard=object())
+    second = console.build_console(settings, engine=object(), store=object(), guard=object())
+    password = console._generated_password
+    assert capsys.readouterr().err.count(password) == 1
+    for blocks in (first, second):
+        assert blocks.auth("staff", password) is True and blocks.auth("staff", "nope") is False
+        blocks.auth = None  # what a mount without auth= does: the console keeps its own
+        assert blocks.auth is not None and blocks.run_history is False
+
+
+def test_console_cannot_be_built_in_production_without_a_password():
+    settings = load_settings({"PRIVACYBOT_MODE": "production"})
+    with pytest.raises(ConfigError):
+        console.build_console(settings, engine=object(), store=object(), guard=object())

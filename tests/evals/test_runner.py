@@ -68,7 +68,9 @@ def test_html_report_is_self_contained(two_suite_run):
     assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", html, re.I)
     assert "<link" not in html.lower() and "<script" not in html.lower()
     images = re.findall(r'<img[^>]+src="([^"]+)"', html)
-    assert len(images) == 2 and all(src.startswith("data:image/png;base64,") for src in images)
+    pngs = sorted(p.name for p in out.glob("*.png"))
+    assert len(images) == len(pngs) >= 2  # every plot is embedded, none is linked
+    assert all(src.startswith("data:image/png;base64,") for src in images)
 
 
 def test_canary_never_reaches_any_report_file(two_suite_run):

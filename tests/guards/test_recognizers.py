@@ -18,6 +18,10 @@ CASES = [
     ("fr", "Mon numéro : 0033 6 12 34 56 78", "PHONE_NUMBER", "0033 6 12 34 56 78"),
     ("en", "UK mobile +44 7911 123456", "PHONE_NUMBER", "+44 7911 123456"),
     ("fr", "Numéro à Londres : +44 20 7946 0958", "PHONE_NUMBER", "+44 20 7946 0958"),
+    ("en", "Call me on 07700 900123 after six.", "PHONE_NUMBER", "07700 900123"),  # reserved UK block
+    ("fr", "Mon portable anglais : +44 7700 900461", "PHONE_NUMBER", "+44 7700 900461"),
+    ("en", "RCS Paris 445 260 169 is the company number.", "PHONE_NUMBER", None),
+    ("fr", "Ma commande 123456789 est en retard.", "PHONE_NUMBER", None),
     ("en", "The fee is 1 250 euros in 3 instalments.", "PHONE_NUMBER", None),
     ("fr", "Les frais sont de 1 250 euros en 3 fois.", "PHONE_NUMBER", None),
     ("en", "My IP is 82.64.153.201", "IP_ADDRESS", "82.64.153.201"),

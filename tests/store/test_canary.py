@@ -177,18 +177,13 @@ def _converse_engine(store, guard, canaries) -> None:
 
 
 @pytest.fixture(scope="session")
-def canary_kb(tmp_path_factory):
-    """A knowledge index built once per run (the engine needs one). `PRIVACYBOT_TEST_KB_HOME`
-    reuses an existing home with a built `kb/` (ingest takes minutes on a busy 2-core box)."""
+def canary_kb(request):
+    """The knowledge index the engine needs: the session's shared `kb_home` build (one ingest per
+    run), or `PRIVACYBOT_TEST_KB_HOME` to reuse an existing home with a built `kb/`."""
     existing = os.environ.get("PRIVACYBOT_TEST_KB_HOME")
     if existing:
         return Path(existing) / "kb"
-    from bot.settings import load_settings
-    from knowledge.index import ingest
-
-    home = tmp_path_factory.mktemp("canary-kb-home")
-    ingest(settings=load_settings({"PRIVACYBOT_HOME": str(home)}), progress=False)
-    return home / "kb"
+    return request.getfixturevalue("kb_home") / "kb"
 
 
 @pytest.mark.slow
