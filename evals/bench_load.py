@@ -99,10 +99,10 @@ def write_sites_file(directory: Path) -> Path:
     return path
 
 
-def start_server(port: int, workers: int, sites_file: Path, log_path: Path) -> subprocess.Popen:
+def start_server(port: int, workers: int, threads: int, sites_file: Path, log_path: Path) -> subprocess.Popen:
     env = dict(os.environ, PRIVACYBOT_SITES_FILE=str(sites_file), PRIVACYBOT_LOG_LEVEL="WARNING")
     cmd = [sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
-           "--workers", str(workers), "--no-console"]
+           "--workers", str(workers), "--engine-threads", str(threads), "--no-console"]
     log = log_path.open("w")
     return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
 
@@ -227,6 +227,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--visitors", type=int, default=50, help="Concurrent visitors (≤ 500).")
     ap.add_argument("--seconds", type=float, default=60.0, help="Load duration (≤ 600).")
     ap.add_argument("--workers", type=int, default=1, help="Server worker processes.")
+    ap.add_argument("--engine-threads", type=int, default=2, help="Engine threads per worker (serve option).")
     ap.add_argument("--think", type=float, nargs=2, default=(0.5, 2.0), metavar=("MIN", "MAX"),
                     help="Visitor think time between messages, seconds (uniform).")
     ap.add_argument("--stream-share", type=float, default=0.2, help="Share of requests on /api/chat/stream.")
@@ -248,7 +249,7 @@ def main(argv: list[str] | None = None) -> int:
         tmpdir = Path(tmp)
         sites_file = write_sites_file(tmpdir)
         log_path = tmpdir / "server.log"
-        proc = start_server(port, args.workers, sites_file, log_path)
+        proc = start_server(port, args.workers, args.engine_threads, sites_file, log_path)
         try:
             ready_s = wait_ready(base, proc, args.ready_timeout, log_path)
             idle_rss = process_tree_rss_mb(proc.pid)
@@ -265,6 +266,7 @@ def main(argv: list[str] | None = None) -> int:
     report = {
         "benchmark": "bench_load",
         "visitors": args.visitors, "seconds": args.seconds, "workers": args.workers,
+        "engine_threads": args.engine_threads,
         "think_s": list(args.think), "stream_share": args.stream_share, "cpus": os.cpu_count(),
         "limits_raised": RAISED_LIMITS,
         "server_ready_s": round(ready_s, 1), "server_rss_idle_mb": round(idle_rss, 1),

@@ -17,6 +17,8 @@ def fmt_value(value, unit: str = "") -> str:
     if value is None:
         return "—"
     if isinstance(value, float):
+        if not unit and value.is_integer() and abs(value) >= 2:
+            return f"{int(value)}"
         if unit in ("ms", "s", "rps", "MB"):
             return f"{value:,.1f} {unit}"
         return f"{value:.3f}"
@@ -29,8 +31,10 @@ def fmt_delta(delta) -> str:
     return f"{delta:+.3f}" if abs(delta) < 100 else f"{delta:+,.0f}"
 
 
-def fmt_ci(ci) -> str:
-    return "—" if not ci else f"[{ci[0]:.3f}, {ci[1]:.3f}]"
+def fmt_ci(ci, unit: str = "") -> str:
+    if not ci:
+        return "—"
+    return f"[{ci[0]:,.1f}, {ci[1]:,.1f}]" if unit else f"[{ci[0]:.3f}, {ci[1]:.3f}]"
 
 
 def fmt_gate(metric: dict) -> tuple[str, str]:
@@ -132,7 +136,7 @@ def _suite_markdown(name: str, suite: dict) -> list[str]:
         for key, metric in main.items():
             gate, verdict = fmt_gate(metric)
             lines.append(
-                f"| {key} | {fmt_value(metric['value'], metric.get('unit', ''))} | {fmt_ci(metric.get('ci'))} "
+                f"| {key} | {fmt_value(metric['value'], metric.get('unit', ''))} | {fmt_ci(metric.get('ci'), metric.get('unit', ''))} "
                 f"| {metric.get('n') or '—'} | {gate} | {verdict} | "
                 f"{fmt_value(metric.get('baseline'), metric.get('unit', ''))} | {fmt_delta(metric.get('delta'))} |"
             )

@@ -107,7 +107,7 @@ def render_html(report: dict, out_dir: Path) -> str:
                 unit = mt.get("unit", "")
                 rows.append(
                     f"<tr><td>{escape(key)}</td><td class='num'>{_num(mt['value'], unit)}</td>"
-                    f"<td class='num'>{escape(fmt_ci(mt.get('ci')))}</td><td class='num'>{mt.get('n') or '—'}</td>"
+                    f"<td class='num'>{escape(fmt_ci(mt.get('ci'), unit))}</td><td class='num'>{mt.get('n') or '—'}</td>"
                     f"<td>{escape(gate)}</td><td class='{cls}'>{verdict}</td>"
                     f"<td class='num'>{_num(mt.get('baseline'), unit)}</td>"
                     f"<td class='num'>{escape(fmt_delta(mt.get('delta')))}</td></tr>"

@@ -12,8 +12,7 @@ import pytest
 
 
 @pytest.fixture(scope="session")
-def engine(retriever, guard):
+def engine(kb_settings, retriever, guard):
     from bot.engine import Engine
-    from bot.settings import Settings
 
-    return Engine(Settings(), retriever=retriever, guard=guard)
+    return Engine(kb_settings, retriever=retriever, guard=guard)

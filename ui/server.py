@@ -112,7 +112,8 @@ def app_from_env() -> FastAPI:
 
     settings = get_settings()
     configure_logging(settings.log_level)
-    app = create_app(settings, console=os.environ.get("PRIVACYBOT_SERVE_CONSOLE", "1") == "1")
+    app = create_app(settings, console=os.environ.get("PRIVACYBOT_SERVE_CONSOLE", "1") == "1",
+                     engine_concurrency=int(os.environ.get("PRIVACYBOT_SERVE_ENGINE_THREADS", "2")))
     app.state.ctx.load()  # models ready before this worker accepts requests
     return app
 

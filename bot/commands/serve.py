@@ -41,6 +41,8 @@ def register(app: typer.Typer) -> None:
         workers: int = typer.Option(1, "--workers", min=1, max=16,
                                     help="Worker processes (each loads the models; rate limits are per worker)."),
         console: bool = typer.Option(True, "--console/--no-console", help="Mount the staff console at /console."),
+        engine_threads: int = typer.Option(2, "--engine-threads", min=1, max=32,
+                                           help="Questions answered at once per worker (CPU-bound: ~cores)."),
     ) -> None:
         """Start the API, the widget, the demo page and the staff console."""
         import os
@@ -64,10 +66,12 @@ def register(app: typer.Typer) -> None:
                       log_config=uvicorn_log_config("WARNING" if settings.log_level == "DEBUG" else settings.log_level),
                       timeout_graceful_shutdown=5)
         if workers == 1:
-            application = create_app(settings, engine=engine, store=store, console=console)
+            application = create_app(settings, engine=engine, store=store, console=console,
+                                     engine_concurrency=engine_threads)
             mounted = application.state.console_mounted
         else:
             os.environ["PRIVACYBOT_SERVE_CONSOLE"] = "1" if console else "0"
+            os.environ["PRIVACYBOT_SERVE_ENGINE_THREADS"] = str(engine_threads)
             try:
                 import ui.console  # noqa: F401
 
