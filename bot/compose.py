@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot import facts
 from bot.catalogue import t
@@ -22,6 +22,11 @@ _HOW_CUES = re.compile(r"\b(you (may|can|must)|by (clicking|writing|using|contac
 _WHO_CUES = re.compile(r"\b(by|appointed|represented by|is|are)\s+(the\s+)?[A-Z][a-z]+", re.U)
 # Sentences that pointed at a link lost in the plain-text policy ("can be found here.") answer nothing.
 _LINK_STUB = re.compile(r"\b(here|the following (page|links?)[^.]*)[.:]?$", re.I)
+_BREADCRUMB = re.compile(r"^\s*[\w' -]{1,30}\s[»›>]\s")
+# "Cookies are small files...", "A cookie is a small data file..." (answers "what is a cookie?")
+_DEFINITION = re.compile(r"^\s*(?:an?\s+|the\s+)?(?P<subj>[A-Za-z]+)\s+(?:is|are)\s+(?:an?\s+|the\s+)?\w+", re.I)
+_PURPOSE_CUES = re.compile(r"\b(in order to|purposes?|so that|aim|used? (to|for))\b", re.I)
+_RECIPIENT_CUES = re.compile(r"\b(recipients?|send your (personal )?data|disclose|transmitted)\b", re.I)
 MIN_UNIT_CHARS = 25
 
 
@@ -33,6 +38,7 @@ class Unit:
     start: int
     end: int
     score: float = 0.0
+    stems: frozenset = field(default=frozenset(), compare=False, repr=False)
 
     @property
     def text(self) -> str:
@@ -43,91 +49,205 @@ class Unit:
         return self.hit.chunk
 
 
-def split_units(text: str) -> list[tuple[int, int]]:
-    """Offsets of bullets and sentences in a chunk text (bullet markers excluded)."""
-    spans: list[tuple[int, int]] = []
-    pos = 0
+def _lines(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, line) for every line of `text` (end excludes the newline)."""
+    out, pos = [], 0
     for line in text.split("\n"):
-        line_start = pos
+        out.append((pos, pos + len(line), line))
         pos += len(line) + 1
+    return out
+
+
+def _is_label(line: str) -> bool:
+    """A short label line: "The site is hosted by :" or an upper-case sub-heading ("SITE DESIGN")."""
+    body = line.strip()
+    if not body or len(body) > 60 or _BULLET.match(line):
+        return False
+    return body.endswith(":") or (len(body) <= 40 and body.upper() == body and any(c.isalpha() for c in body))
+
+
+def split_units(text: str) -> list[tuple[int, int]]:
+    """Offsets of bullets and sentences in a chunk text (bullet markers excluded).
+
+    A label line followed by a short value line ("The site is hosted by :" / "PLATFORM.SH") is one
+    unit, so a "who hosts..." question finds the value next to its label. Breadcrumbs
+    ("Home » ...") are navigation, not policy content, and are skipped."""
+    spans: list[tuple[int, int]] = []
+    lines = [x for x in _lines(text) if x[2].strip()]
+    i = 0
+    while i < len(lines):
+        a0, b0, line = lines[i]
+        if _is_label(line) and i + 1 < len(lines) and len(lines[i + 1][2].strip()) <= 60 \
+                and not _BULLET.match(lines[i + 1][2]):
+            j = i + 1
+            while _is_label(lines[j][2]) and j + 1 < len(lines) and len(lines[j + 1][2].strip()) <= 60 \
+                    and not _BULLET.match(lines[j + 1][2]):
+                j += 1
+            start = a0 + len(line) - len(line.lstrip())
+            spans.append((start, lines[j][0] + len(lines[j][2].rstrip())))
+            i = j + 1
+            continue
+        i += 1
+        if _BREADCRUMB.match(line):
+            continue
         body = line.rstrip()
         m = _BULLET.match(body)
         offset = m.end() if m else len(body) - len(body.lstrip())
         body = body[offset:]
-        if not body.strip():
-            continue
         s = 0
         for piece in _SENT_SPLIT.split(body):
             idx = body.find(piece, s)
             if idx < 0:
                 continue
-            a = line_start + offset + idx
+            a = a0 + offset + idx
             spans.append((a, a + len(piece.rstrip())))
             s = idx + len(piece)
     return spans
 
 
+def is_bullet(text: str, start: int) -> bool:
+    line_start = text.rfind("\n", 0, start) + 1
+    return bool(_BULLET.match(text[line_start:start + 1]))
+
+
+def list_span(text: str, start: int, end: int, *, whole: bool, max_chars: int = 2400) -> tuple[int, int]:
+    """Extend a unit to the bullet list it introduces (a unit ending with ":") or, with `whole`,
+    to the whole list a bullet belongs to (its intro line and every bullet). Exact offsets."""
+    lines = _lines(text)
+    idx = next((k for k, (a, b, _) in enumerate(lines) if a <= start <= b), None)
+    if idx is None:
+        return start, end
+    new_start = start
+    if whole and is_bullet(text, start):
+        k = idx
+        while k > 0 and (_BULLET.match(lines[k - 1][2]) or not lines[k - 1][2].strip()):
+            k -= 1
+        if k > 0 and lines[k - 1][2].rstrip().endswith(":"):
+            k -= 1
+        first = lines[k][2]
+        m = _BULLET.match(first)  # no intro line in this chunk: start at the first bullet's text
+        new_start = lines[k][0] + (m.end() if m else len(first) - len(first.lstrip()))
+    elif not text[start:end].rstrip().endswith(":"):
+        return start, end
+    last = max(end, next((b for a, b, _ in lines if a <= end <= b), end))
+    for a, b, line in lines[idx + 1:]:
+        if not line.strip():
+            continue
+        if not _BULLET.match(line) or b - new_start > max_chars:
+            break
+        last = a + len(line.rstrip())
+    return new_start, last
+
+
 class Composer:
-    """Scores policy units against a question; IDF comes from the whole knowledge base."""
+    """Scores policy units against a question; IDF comes from the whole knowledge base.
+
+    Units (offsets and stems) are computed once per chunk at start-up, so scoring a question is
+    set arithmetic only."""
 
     def __init__(self, chunks):
         df: Counter = Counter()
         n = 0
+        self._units: dict[str, tuple[tuple[int, int, frozenset], ...]] = {}
+        self._heading: dict[str, frozenset] = {}
         for chunk in chunks:
-            for a, b in split_units(chunk.text):
-                df.update(stems(chunk.text[a:b]))
+            spans = self._chunk_units(chunk)
+            for _a, _b, st in spans:
+                df.update(st)
                 n += 1
         self._n = max(n, 1)
         self._df = df
 
+    def _chunk_units(self, chunk) -> tuple[tuple[int, int, frozenset], ...]:
+        cached = self._units.get(chunk.chunk_id)
+        if cached is None:
+            text = chunk.text
+            cached = tuple((a, b, frozenset(stems(text[a:b]))) for a, b in split_units(text))
+            self._units[chunk.chunk_id] = cached
+            self._heading[chunk.chunk_id] = frozenset(stems(chunk.heading))
+        return cached
+
+    def spans(self, chunk) -> list[tuple[int, int]]:
+        """(start, end) of every unit of a chunk (cached)."""
+        return [(a, b) for a, b, _ in self._chunk_units(chunk)]
+
+    def heading_stems(self, chunk) -> frozenset:
+        self._chunk_units(chunk)
+        return self._heading[chunk.chunk_id]
+
+    def known(self, term: str) -> bool:
+        return bool(self._df.get(term))
+
     def idf(self, term: str) -> float:
         return math.log(1 + self._n / (1 + self._df.get(term, 0)))
 
-    def coverage(self, text: str, terms: set[str], *, known_only: bool = False) -> float:
-        """IDF-weighted share of the question's terms that `text` contains (0..1). With
+    def coverage(self, text: str | frozenset | set, terms: set[str], *, known_only: bool = False) -> float:
+        """IDF-weighted share of the question's terms that `text` (or a stem set) contains (0..1). With
         `known_only`, terms the policy never uses are ignored (French words left untranslated)."""
         if known_only:
             terms = {x for x in terms if self._df.get(x)}
         total = sum(self.idf(x) for x in terms)
-        return sum(self.idf(x) for x in terms & stems(text)) / total if total else 0.0
+        have = text if isinstance(text, (set, frozenset)) else stems(text)
+        return sum(self.idf(x) for x in terms & have) / total if total else 0.0
 
     def units(self, hits) -> list[Unit]:
         out = []
         for hit in hits:
-            for a, b in split_units(hit.chunk.text):
-                if b - a >= MIN_UNIT_CHARS and hit.chunk.text[a:b].strip() != hit.chunk.heading.strip():
-                    out.append(Unit(hit, a, b))
+            text, heading = hit.chunk.text, hit.chunk.heading.strip()
+            for a, b, st in self._chunk_units(hit.chunk):
+                piece = text[a:b]
+                if piece.strip() == heading:
+                    continue
+                if b - a >= MIN_UNIT_CHARS or "\n" in piece or (facts.entities(piece) and _whole_line(text, a, b)):
+                    out.append(Unit(hit, a, b, stems=st))
         return out
 
-    def score(self, units: list[Unit], terms: set[str], qtype: str | None) -> list[Unit]:
-        """Units with scores, best first. Lexical IDF coverage + question-type cue + retrieval prior."""
+    def score(self, units: list[Unit], terms: set[str], qtype: str | None,
+              topic_terms: set[str] | None = None) -> list[Unit]:
+        """Units with scores, best first. Lexical IDF coverage + question-type cue + retrieval prior.
+        `topic_terms` (the question's content words without its question-type vocabulary) add a
+        bonus, so "contracts and guarantees" beats any sentence that merely states a duration."""
         if not units:
             return []
         total = sum(self.idf(x) for x in terms) or 1.0
+        topic_total = sum(self.idf(x) for x in topic_terms or ()) or 0.0
         best_hit = max(u.hit.score for u in units) or 1.0
         scored = []
         for u in units:
-            text = u.text
-            cover = sum(self.idf(x) for x in terms & stems(text)) / total
+            text, st = u.text, u.stems or frozenset(stems(u.text))
+            cover = sum(self.idf(x) for x in terms & st) / total
             cue = 0.0
             if qtype == "duration":
                 cue = 0.35 if facts.durations(text) else -0.25
             elif qtype == "contact":
                 cue = 0.35 if (facts.emails(text) or facts.dpo_address(text)) else -0.1
             elif qtype == "who":
-                cue = (0.15 if facts.names(text) else 0.0) + (0.25 if _WHO_CUES.search(text) else 0.0)
-            elif qtype == "how":
-                cue = 0.15 if _HOW_CUES.search(text) else 0.0
+                cue = (0.3 if facts.entities(text) else 0.0) + (0.15 if _WHO_CUES.search(text) else 0.0)
+            elif qtype == "how":  # the more procedural ("you can ... by using ... settings"), the better
+                cue = 0.15 * min(2, len({m.group(0).lower() for m in _HOW_CUES.finditer(text)}))
+            elif qtype == "definition":
+                m = _DEFINITION.match(text)
+                cue = 0.5 if m and stems(m.group("subj")) & terms else 0.0
+            elif qtype == "purpose":
+                cue = 0.3 if _PURPOSE_CUES.search(text) else 0.0
+                cue += 0.15 if text.rstrip().endswith(":") else 0.0
+            elif qtype == "recipients":
+                cue = 0.3 if _RECIPIENT_CUES.search(text) else 0.0
+                cue += 0.15 if text.rstrip().endswith(":") else 0.0
+            if topic_total:
+                cue += 0.3 * sum(self.idf(x) for x in topic_terms & st) / topic_total
             if _LINK_STUB.search(text.strip()):
                 cue -= 0.5
-            cue += 0.25 * self.coverage(u.chunk.heading, terms)  # the section is about the question
+            cue += 0.25 * self.coverage(self.heading_stems(u.chunk), terms)  # the section is about the question
             prior = 0.35 * (u.hit.score / best_hit) - 0.02 * u.hit.rank
-            scored.append(Unit(u.hit, u.start, u.end, cover + cue + prior))
+            scored.append(Unit(u.hit, u.start, u.end, cover + cue + prior, stems=st))
         scored.sort(key=lambda u: -u.score)
         return scored
 
     def choose(self, scored: list[Unit], qtype: str | None, *, max_units: int = 3) -> list[Unit]:
-        """The best unit plus close runners-up (same section first), no duplicates."""
+        """The best unit plus close runners-up (same section first), no duplicates. A unit that
+        introduces a list ("...in order to:") comes with its bullets; for "why" and "who receives"
+        questions a best unit that is one bullet comes with its whole list."""
         if not scored:
             return []
         best = scored[0]
@@ -146,7 +266,32 @@ class Composer:
                 continue  # never mix audiences in one answer
             keep.append(u)
             seen.add(_norm(u.text))
-        return keep
+        out: list[Unit] = []
+        for i, u in enumerate(keep):
+            a, b = list_span(u.chunk.text, u.start, u.end,
+                             whole=i == 0 and qtype in ("purpose", "recipients"))
+            if (a, b) != (u.start, u.end):
+                u = Unit(u.hit, a, b, u.score)
+            if any(o.chunk.chunk_id == u.chunk.chunk_id and o.start <= u.start and u.end <= o.end for o in out):
+                continue
+            out = [o for o in out if not (o.chunk.chunk_id == u.chunk.chunk_id and u.start <= o.start and o.end <= u.end)]
+            out.append(u)
+        return out
+
+
+def _whole_line(text: str, a: int, b: int) -> bool:
+    return (a == 0 or text[a - 1] == "\n" or not text[text.rfind("\n", 0, a) + 1:a].strip()) and \
+        (b == len(text) or text[b] == "\n")
+
+
+def same_wording(a: str, b: str, threshold: float = 0.85) -> bool:
+    """Textually identical or near-identical sentences: the smaller word set is (almost) contained
+    in the other and both state the same numbers (the same paragraph repeated across audience
+    parts, possibly with a clause added)."""
+    x, y = set(_norm(a).split()), set(_norm(b).split())
+    if min(len(x), len(y)) < 4 or facts.numbers_in(a) != facts.numbers_in(b):
+        return False
+    return len(x & y) / min(len(x), len(y)) >= threshold
 
 
 def similar(a: str, b: str, threshold: float = 0.75) -> bool:
@@ -247,8 +392,11 @@ def contact_facts(units: list[Unit]) -> tuple[str | None, str | None]:
     return email, address
 
 
-def direct_answer(units: list[Unit], qtype: str | None, lang: str) -> tuple[str, list[str]]:
-    """The sentence that goes first, and the facts it states (for the trace)."""
+def direct_answer(units: list[Unit], qtype: str | None, lang: str, *, rank=None) -> tuple[str, list[str]]:
+    """The sentence that goes first, and the facts it states (for the trace).
+
+    `rank(unit) -> float` orders the units whose figures are stated (best match to the question's
+    content words first), so the figure the visitor asked about leads, not the first one found."""
     if not units:
         return "", []
     if qtype == "contact" or (qtype in ("who", "how") and any(facts.emails(u.text) for u in units)):
@@ -258,13 +406,15 @@ def direct_answer(units: list[Unit], qtype: str | None, lang: str) -> tuple[str,
         if email:
             return t("contact_email_only", lang, email=email), [email]
     if qtype == "duration" or (lang == "fr" and any(facts.durations(u.text) for u in units[:1])):
-        items = duration_facts(units, lang)
+        ordered = sorted(units, key=lambda u: -rank(u)) if rank else units
+        items = duration_facts(ordered, lang)
         if items:
             return t("in_short", lang, facts="; ".join(items)), items
     if qtype == "who":
-        found = [n for n in facts.names(units[0].text) if n not in ("In", "The", "We", "You")]
-        if found:
-            return t("in_short", lang, facts=found[0]), found[:1]
+        for u in units:
+            found = facts.entities(u.text)
+            if found:
+                return t("in_short", lang, facts=found[0]), found[:1]
     return t("policy_says", lang, where=where(units[0].chunk, lang)), []
 
 

@@ -203,8 +203,9 @@ class Engine:
     def _log(self, answer: Answer, inspection) -> None:
         ts = time.perf_counter()
         try:
+            # every finding (the store counts entities per finding), not the de-duplicated entity names
             self.store.add_message(answer.session_id, "visitor", inspection.redacted,
-                                   findings=tuple(inspection.entities))
+                                   findings=tuple(inspection.findings))
             bot_text = self.guard.inspect(answer.text, lang=answer.lang).redacted  # defence in depth
             self.store.add_message(answer.session_id, "bot", bot_text, kind=answer.kind,
                                    citations=tuple(c.section_id for c in answer.citations),
@@ -298,10 +299,12 @@ class Engine:
             hits = own or hits
         trace["hits"] = [{"section_id": h.chunk.section_id, "score": round(h.score, 4),
                           "dense": round(h.dense, 4), "bm25": round(h.bm25, 4)} for h in hits]
-        terms = intents_mod.query_terms(question, lang)
-        scored = self.composer.score(self.composer.units(hits), terms, qtype)
+        terms = intents_mod.query_terms(question, lang) | intents_mod.qtype_terms(qtype)
+        topic = intents_mod.topic_terms(terms, qtype) if qtype == "duration" else None
+        scored = self.composer.score(self.composer.units(hits), terms, qtype, topic_terms=topic)
         best = scored[0] if scored else None
-        coverage = self.composer.coverage(best.text, terms, known_only=lang == "fr") if best else 0.0
+        coverage = (self.composer.coverage(best.stems | self.composer.heading_stems(best.chunk), terms,
+                                           known_only=lang == "fr") if best else 0.0)
         trace.update(threshold=self.min_score, best_score=round(hits[0].score, 4) if hits else None,
                      coverage=round(coverage, 3))
         if not hits or hits[0].score < self.min_score or coverage < self.min_coverage:
@@ -310,7 +313,7 @@ class Engine:
 
         state.last_question, state.last_qtype = question, qtype
         if audience is None:
-            conflict = self._audience_conflict(scored, qtype, lang)
+            conflict = self._audience_conflict(scored, qtype, terms)
             if conflict:
                 state.pending = {"question": question, "qtype": qtype}
                 trace["intent"] = "clarify_audience"
@@ -320,7 +323,8 @@ class Engine:
                 return answer
         state.last_audience = audience
         chosen = self.composer.choose(scored, qtype)
-        direct, stated = compose.direct_answer(chosen, qtype, lang)
+        rank = (lambda u: self.composer.coverage(u.text, topic)) if topic else None
+        direct, stated = compose.direct_answer(chosen, qtype, lang, rank=rank)
         citations = compose.citations_for(chosen)
         trace["chosen"] = [{"section_id": u.chunk.section_id, "score": round(u.score, 3), "sentence": u.text}
                            for u in chosen]
@@ -332,28 +336,44 @@ class Engine:
             self._rephrase(answer, question, direct, timings)
         return answer
 
-    def _audience_conflict(self, scored, qtype, lang) -> list[str]:
-        """Audiences whose best sentences answer the question differently (empty: no conflict)."""
+    def _audience_conflict(self, scored, qtype, terms) -> list[str]:
+        """Audiences whose best sentences answer the question differently (empty: no conflict).
+
+        Candidates are the audience parts whose best sentence scores close to the overall best and
+        covers the question's terms about as well. When every candidate's best sentence is textually
+        (near-)identical to the overall best one (the same paragraph repeated in every part), the
+        answer is the same whoever asks: answer once, don't ask."""
         best = scored[0]
         if best.chunk.audience not in intents_mod.PERSON_AUDIENCES:
             return []
+        best_cov = self.composer.coverage(best.stems or best.text, terms)
         per_aud: dict[str, compose.Unit] = {}
         for u in scored:
             aud = u.chunk.audience
             if aud not in intents_mod.PERSON_AUDIENCES or aud in per_aud:
                 continue
-            if u.score >= 0.7 * best.score:
+            covers = qtype == "duration" or self.composer.coverage(u.stems or u.text, terms) >= 0.8 * best_cov
+            if u.score >= 0.7 * best.score and covers:
                 per_aud[aud] = u
         if len(per_aud) < 2:
             return []
-        # Consistent if every audience also has (near-)identical wording of the best sentence.
-        others = [a for a in per_aud if a != best.chunk.audience]
-        if all(any(u.chunk.audience == a and compose.similar(u.text, best.text) for u in scored) for a in others):
-            return []
+        # Durations differ per audience even in similar sentences: they must match exactly there.
+        same = compose.similar if qtype == "duration" else compose.same_wording
         section = best.chunk.section
+        others = [a for a in per_aud if a != best.chunk.audience]
+        if all(self._states(a, section, best.text, same) for a in others):
+            return []
         have = [a for a in intents_mod.PERSON_AUDIENCES
                 if any(c.audience == a and c.section == section for c in self.retriever.chunks)]
         return have or sorted(per_aud)
+
+    def _states(self, audience: str, section: str, sentence: str, same) -> bool:
+        """Does `audience`'s part state `sentence` (or near-identical wording) in that section?"""
+        for c in self.retriever.chunks:
+            if c.audience == audience and c.section == section:
+                if any(same(c.text[a:b], sentence) for a, b in self.composer.spans(c)):
+                    return True
+        return False
 
     # ------------------------------------------------------------------ rights
     def _rights(self, state, right: str, audience: str | None, lang: str, timings) -> Answer:

@@ -31,6 +31,23 @@ _DPO_ADDRESS_RE = re.compile(r"[^\n]*Service du DPO[^\n]*")
 _NAME_RE = re.compile(
     r"\b[A-Z][\wÀ-ÿ’'.-]*(?:\s+(?:et|de|du|des|of|the|and|–)?\s*[A-Z][\wÀ-ÿ’'.-]*)+|\b[A-Z]{3,}\b"
 )
+# Named entities as the policy writes them (used for "who" answers, instead of "the first
+# capitalised words"): an organisation followed by its legal form in brackets ("Organisation et
+# Développement (a simplified joint stock company"), a name ending in a legal-form suffix
+# ("European Education Centre Ltd."), an upper-case brand ("PLATFORM.SH", "NIJI"), an email.
+_CAP = r"[A-ZÀ-Ý][\w&’'.-]*"
+_ORG_BRACKET_RE = re.compile(
+    r"(?P<name>" + _CAP + r"(?:[ \t]+(?:(?:et|de|du|des|of|the|and|en|–|-)[ \t]+)*" + _CAP + r")*)"
+    r"[^()\n]{0,25}?\(\s*(?:an?|une?)\b[^()]{0,60}?\b(?:company|companies|société|association|authority)\b"
+)
+_ORG_SUFFIX_RE = re.compile(
+    r"(?P<name>" + _CAP + r"(?:[ \t]+" + _CAP + r")*[ \t]+(?:Ltd|Limited|Inc|LLC|GmbH|SAS|SARL|S\.A\.?)\b\.?)"
+)
+_BRAND_RE = re.compile(r"(?<![\w.])(?P<name>[A-Z][A-Z0-9]+(?:\.[A-Z0-9]+)+|[A-Z][A-Z0-9&-]{2,})(?![\w.])")
+# Upper-case words that are not names (legal forms, registers, laws, generic acronyms).
+_NOT_NAMES = frozenset({"SAS", "SARL", "RCS", "GDPR", "RGPD", "EEA", "EU", "PARIS", "IP", "ID", "HR", "DSN", "PCF",
+                        "SAAS", "URL", "CV", "FR", "EN", "TEL", "LTD", "DPO"})
+_LABEL_LINE = re.compile(r"^\s*(?:[^\n]{2,60}:|[^a-z\n]{3,40})\s*$")
 _UNIT_FR = {"year": ("an", "ans"), "month": ("mois", "mois"), "day": ("jour", "jours"),
             "week": ("semaine", "semaines"), "hour": ("heure", "heures")}
 
@@ -93,6 +110,32 @@ def names(text: str) -> list[str]:
         value = m.group(0).strip(" –.,;:")
         if len(value) > 2 and value not in out:
             out.append(value)
+    return out
+
+
+def entities(text: str) -> list[str]:
+    """Named entities stated in a policy unit, most specific first (see the patterns above).
+
+    A "label: value" block ("The site is hosted by :\n\nPLATFORM.SH") names its value line."""
+    out: list[str] = []
+
+    def add(value: str) -> None:
+        value = value.strip(" \t–-,;:")
+        if len(value) > 2 and value not in out:
+            out.append(value)
+
+    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    if len(lines) >= 2 and _LABEL_LINE.match(lines[-2]) and len(lines[-1]) <= 60:
+        add(lines[-1])
+    for m in _ORG_BRACKET_RE.finditer(text):
+        add(m.group("name"))
+    for m in _ORG_SUFFIX_RE.finditer(text):
+        add(m.group("name"))
+    for m in _BRAND_RE.finditer(text):
+        if m.group("name").rstrip(".") not in _NOT_NAMES:
+            add(m.group("name"))
+    for e in emails(text):
+        add(e)
     return out
 
 

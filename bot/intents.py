@@ -58,6 +58,10 @@ class _Patterns:
             self.audiences = {k: both(v) for k, v in data["audiences"].items()}
             self.glossary: dict[str, list[str]] = {k: list(v or []) for k, v in data["glossary"].items()}
             self.topics = {k: comp([v])[0] for k, v in data["topics"].items()}
+            self.generic = {k: frozenset(_stem(fold(w)) for w in v or []) for k, v in data.get("generic_terms", {}).items()}
+            self.qtype_terms = {k: frozenset(_stem(fold(w)) for w in v or [])
+                                for k, v in data.get("qtype_terms", {}).items()}
+            self.fr_stop = frozenset(data.get("fr_stop") or [])
         except (KeyError, TypeError) as exc:
             raise ConfigError(f"bot/intents.yaml is missing or malforms section {exc}. Restore the file.") from None
 
@@ -134,8 +138,11 @@ def classify(text: str) -> Intent:
 
 def query_terms(text: str, lang: str) -> set[str]:
     """Question terms for sentence scoring, expanded to the policy's vocabulary ("keep" -> "store",
-    "durée" -> "period"): glossary keys of 5+ letters match as prefixes, shorter ones exactly."""
+    "durée" -> "period"): glossary keys of 5+ letters match as prefixes, shorter ones exactly.
+    French question words that are also English policy words ("comment") are dropped in French."""
     words = content_words(text)
+    if lang == "fr":
+        words = [w for w in words if w not in patterns().fr_stop]
     terms = {_stem(w) for w in words}
     gloss = patterns().glossary
     for w in words:
@@ -143,6 +150,18 @@ def query_terms(text: str, lang: str) -> set[str]:
             if w == key or (len(key) >= 5 and w.startswith(key)):
                 terms.update(_stem(fold(x)) for x in targets)
     return {x for x in terms if x}
+
+
+def qtype_terms(qtype: str | None) -> frozenset[str]:
+    """Policy words a question type implies ("who receives my data?" -> recipients, send, disclose)."""
+    return patterns().qtype_terms.get(qtype or "", frozenset())
+
+
+def topic_terms(terms: set[str], qtype: str | None) -> set[str]:
+    """The question's content terms without the vocabulary of its question type ("how long",
+    "keep", "store"...): what the question is about, used to pick the figure it asks for."""
+    generic = patterns().generic.get(qtype or "", frozenset())
+    return {x for x in terms if x not in generic}
 
 
 def _stem(word: str) -> str:

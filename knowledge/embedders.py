@@ -65,14 +65,37 @@ def embed_documents(model: str, texts: list[str], batch_size: int = 32) -> np.nd
     return np.asarray(vecs, dtype=np.float32).reshape(len(texts), -1)
 
 
-def embed_query(model: str, text: str) -> np.ndarray:
+QUERY_CACHE_SIZE = 512
+
+
+def _normalise_query(text: str) -> str:
+    """The cache key: surrounding and repeated whitespace do not change an embedding's meaning."""
+    return " ".join(text.split())
+
+
+@lru_cache(maxsize=QUERY_CACHE_SIZE)
+def _embed_query_cached(model: str, text: str) -> np.ndarray:
     if model == "minilm":
         vec = _minilm().encode([text], normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)[0]
     elif model == "e5":
         vec = _e5().query(text)
     else:
         raise ValueError(f"unknown embedding model {model!r}")
-    return np.asarray(vec, dtype=np.float32).reshape(-1)
+    out = np.asarray(vec, dtype=np.float32).reshape(-1).copy()
+    out.setflags(write=False)  # shared between callers: read-only
+    return out
+
+
+def embed_query(model: str, text: str) -> np.ndarray:
+    """One query embedding (L2-normalised, read-only). An LRU keyed on (model, whitespace-normalised
+    text) makes repeats free: a clarification's follow-up re-runs the same (redacted) question, and
+    visitors ask the same questions. Only redacted text reaches this function (the engine's
+    contract), so the in-memory cache holds no raw personal data."""
+    return _embed_query_cached(model, _normalise_query(text))
+
+
+def query_cache_info():
+    return _embed_query_cached.cache_info()
 
 
 def warm(models: tuple[str, ...] = ("minilm", "e5")) -> None:

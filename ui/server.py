@@ -52,19 +52,14 @@ def _load_in_background(ctx: AppContext) -> None:
 
 
 def mount_console(app: FastAPI, ctx: AppContext) -> bool:
-    """Mount the Gradio staff console at /console when `ui.console` exists. Returns mounted?"""
-    try:
-        from ui.console import build_console
-    except ModuleNotFoundError as exc:
-        if exc.name in ("ui.console",):
-            log_event(log, "ui.console_missing", level=logging.WARNING, hint="ui.console_not_installed")
-            return False
-        raise
-    import gradio
+    """Mount the Gradio staff console at /console with its password and safe options (no
+    monitoring, no run history, no MCP, no share). Returns True once mounted."""
+    from ui.console import mount_console as mount_staff_console
 
     ctx.load()
-    blocks = build_console(ctx.settings, ctx.engine, ctx.store)
-    gradio.mount_gradio_app(app, blocks, path="/console")
+    settings = ctx.settings
+    mount_staff_console(app, settings, ctx.engine, ctx.store, path="/console",
+                        announce_url=f"http://{settings.host}:{settings.port}/console/")
     return True
 
 

@@ -141,5 +141,5 @@ def test_evaluation_runs_once_at_a_time_and_shows_metrics_plots_and_failures(cli
     rows = metrics["data"]
     assert rows and {r[0] for r in rows} == {"guard"}
     assert any(r[1] == "leak_rate_structured" for r in rows)
-    print("PLOTS", plots)
+    assert plots and all(str(p["image"]).endswith(".png") for p in plots)  # downloaded by the client
     assert failures["headers"][3] == "question (redacted)"

@@ -18,7 +18,20 @@ from tests.ui.conftest import free_port
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_serve_without_an_index_says_run_ingest(capsys):
+@pytest.fixture
+def restore_logging():
+    """`serve` configures logging on the (captured) stderr; put the root handlers back after."""
+    import logging
+
+    root = logging.getLogger()
+    before = list(root.handlers)
+    yield
+    for handler in list(root.handlers):
+        if handler not in before:
+            root.removeHandler(handler)
+
+
+def test_serve_without_an_index_says_run_ingest(capsys, restore_logging):
     code = main(["serve", "--port", str(free_port()), "--no-console"])
     err = capsys.readouterr().err
     assert code == 3
