@@ -370,9 +370,9 @@ class Engine:
     def _states(self, audience: str, section: str, sentence: str, same) -> bool:
         """Does `audience`'s part state `sentence` (or near-identical wording) in that section?"""
         for c in self.retriever.chunks:
-            if c.audience == audience and c.section == section:
-                if any(same(c.text[a:b], sentence) for a, b in self.composer.spans(c)):
-                    return True
+            if c.audience == audience and c.section == section and \
+                    any(same(c.text[a:b], sentence) for a, b in self.composer.spans(c)):
+                return True
         return False
 
     # ------------------------------------------------------------------ rights

@@ -160,7 +160,7 @@ def qtype_terms(qtype: str | None) -> frozenset[str]:
 def topic_terms(terms: set[str], qtype: str | None) -> set[str]:
     """The question's content terms without the vocabulary of its question type ("how long",
     "keep", "store"...): what the question is about, used to pick the figure it asks for."""
-    generic = patterns().generic.get(qtype or "", frozenset())
+    generic = patterns().generic.get(qtype or "", frozenset()) | patterns().generic.get("audience", frozenset())
     return {x for x in terms if x not in generic}
 
 

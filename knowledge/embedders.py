@@ -98,6 +98,11 @@ def query_cache_info():
     return _embed_query_cached.cache_info()
 
 
+def clear_query_cache() -> None:
+    """Forget cached query embeddings (benchmarks time real, uncached queries)."""
+    _embed_query_cached.cache_clear()
+
+
 def warm(models: tuple[str, ...] = ("minilm", "e5")) -> None:
     for m in models:
         embed_query(m, "warm up")

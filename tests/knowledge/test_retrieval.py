@@ -133,3 +133,33 @@ def test_cli_search_jsonl_bad_line_names_the_line(on_kb, tmp_path, capsys):
     batch.write_text('{"id": 1, "question": "ok"}\n{"id": 2}\n', encoding="utf-8")
     assert main(["search", "--jsonl", str(batch)]) == 2
     assert "line 2" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "question, section_id",
+    [
+        ("Who hosts the website?", "general/legal-notice"),
+        ("Qui héberge le site ?", "general/legal-notice"),
+        ("How will I know if the privacy policy is updated?", "general/contact"),
+        ("Comment saurai-je si la politique de confidentialité est mise à jour ?", "general/contact"),
+        ("Je pars en échange à l'étranger, mes données peuvent-elles être transférées à l'université partenaire ?",
+         "students/VIII-transfers"),
+        ("I'm going on an exchange semester at a partner university: is my data transferred there?",
+         "students/VIII-transfers"),
+    ],
+)
+def test_the_section_the_question_names_ranks_first(retriever, question, section_id):
+    hits = retriever.search(question, k=5)
+    assert hits[0].chunk.section_id == section_id, [h.chunk.section_id for h in hits]
+
+
+@pytest.mark.parametrize("question", ["How long do you keep CCTV footage?", "Combien de temps gardez-vous les images ?"])
+def test_a_repeated_query_reuses_its_embedding(retriever, question):
+    from knowledge import embedders
+
+    model = "minilm" if question.startswith("How") else "e5"
+    first = embedders.embed_query(model, question)
+    before = embedders.query_cache_info().hits
+    again = embedders.embed_query(model, f"  {question}  ")  # same question, other whitespace
+    assert embedders.query_cache_info().hits == before + 1
+    assert again is first and not again.flags.writeable
