@@ -167,23 +167,22 @@ class RedactingFilter(logging.Filter):
         return True
 
 
-_base_factory = None
-
-
 def _install_record_factory() -> None:
-    global _base_factory
-    if _base_factory is not None:
+    """Scrub every LogRecord at creation (a backstop for handlers that other code adds later).
+    Idempotent: never wraps a factory that is already ours (wrapping twice would recurse)."""
+    base = logging.getLogRecordFactory()
+    if getattr(base, "_privacybot_scrubbing", False):
         return
-    _base_factory = logging.getLogRecordFactory()
 
     def factory(*args, **kwargs):
-        record = _base_factory(*args, **kwargs)
+        record = base(*args, **kwargs)
         try:
             return scrub_record(record)
         except Exception:
             record.msg, record.args, record.exc_info = "<unloggable record>", None, None
             return record
 
+    factory._privacybot_scrubbing = True
     logging.setLogRecordFactory(factory)
 
 
@@ -197,6 +196,22 @@ def install_filters(loggers: Iterable[str] = ("",) + UVICORN_LOGGERS) -> None:
     for name in loggers:
         for handler in logging.getLogger(name).handlers:
             _ensure_filter(handler)
+
+
+class _CurrentStderrHandler(logging.StreamHandler):
+    """Writes to whatever `sys.stderr` is at emit time (not the object seen at configuration),
+    so a redirected or replaced stderr never leaves a handler writing to a closed stream."""
+
+    def __init__(self):
+        super().__init__(sys.stderr)
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value):
+        pass
 
 
 def configure_logging(level: str | int = "INFO", stream: IO[str] | None = None, file: str | Path | None = None
@@ -221,7 +236,7 @@ def configure_logging(level: str | int = "INFO", stream: IO[str] | None = None, 
             root.removeHandler(handler)
             handler.close()
     formatter = logging.Formatter(FORMAT)
-    handlers: list[logging.Handler] = [logging.StreamHandler(stream if stream is not None else sys.stderr)]
+    handlers: list[logging.Handler] = [logging.StreamHandler(stream) if stream is not None else _CurrentStderrHandler()]
     if file is not None:
         path = Path(file)
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -28,6 +28,32 @@ def privacybot_home(tmp_path, monkeypatch):
     get_settings.cache_clear()
 
 
+@pytest.fixture(autouse=True)
+def _isolated_logging():
+    """Each test starts and ends with the same logging setup: a test (or a CLI command it runs)
+    that calls configure_logging must not leave handlers or levels behind for the next one."""
+    import logging
+
+    root = logging.getLogger()
+    manager = logging.Logger.manager
+    saved_levels = {name: lg.level for name, lg in manager.loggerDict.items() if isinstance(lg, logging.Logger)}
+    saved_handlers = {name: list(lg.handlers) for name, lg in manager.loggerDict.items()
+                      if isinstance(lg, logging.Logger)}
+    root_state = (root.level, list(root.handlers))
+    factory = logging.getLogRecordFactory()
+    yield
+    for handler in root.handlers:
+        if handler not in root_state[1] and getattr(handler, "_privacybot", False):
+            handler.close()
+    root.setLevel(root_state[0])
+    root.handlers[:] = root_state[1]
+    for name, lg in list(manager.loggerDict.items()):
+        if isinstance(lg, logging.Logger) and name in saved_levels:
+            lg.setLevel(saved_levels[name])
+            lg.handlers[:] = saved_handlers[name]
+    logging.setLogRecordFactory(factory)
+
+
 @pytest.fixture
 def settings(privacybot_home):
     return load_settings()

@@ -27,7 +27,6 @@ def clean_logging():
         lg.setLevel(level)
         lg.handlers[:] = handlers
     logging.setLogRecordFactory(factory)
-    logsafe._base_factory = None
 
 
 @pytest.mark.parametrize(
