@@ -133,6 +133,25 @@ class Engine:
                 log.warning("store.create_session failed: %s", exc.__class__.__name__)
         return state
 
+    def forget_session(self, session_id: str) -> bool:
+        """Drop a session's in-memory state (True if known); its id then resumes only if the store
+        still has it, else a new session starts. `DELETE /api/sessions/{id}` calls this."""
+        if not isinstance(session_id, str):
+            return False
+        return self.sessions.forget(session_id)
+
+    def start_background_writes(self, **kwargs) -> bool:
+        """Servers: conversation writes to the store's background writer (False: store has none)."""
+        start = getattr(self.store, "start_writer", None)
+        if not callable(start):
+            return False
+        start(redact=self.guard.redact, on_unknown_session=self.forget_session, **kwargs)
+        return True
+
+    def flush_store(self, timeout: float | None = 5.0) -> bool:
+        """Wait until every queued conversation write is committed (True if within `timeout`)."""
+        return bool(self.store.flush(timeout)) if callable(getattr(self.store, "flush", None)) else True
+
     def _session(self, session_id, site, lang) -> SessionState:
         state = self.sessions.get(session_id)
         if state is not None:
@@ -203,13 +222,25 @@ class Engine:
     def _log(self, answer: Answer, inspection) -> None:
         ts = time.perf_counter()
         try:
-            # every finding (the store counts entities per finding), not the de-duplicated entity names
-            self.store.add_message(answer.session_id, "visitor", inspection.redacted,
-                                   findings=tuple(inspection.findings))
-            bot_text = self.guard.inspect(answer.text, lang=answer.lang).redacted  # defence in depth
-            self.store.add_message(answer.session_id, "bot", bot_text, kind=answer.kind,
-                                   citations=tuple(c.section_id for c in answer.citations),
-                                   latency_ms=answer.timings_ms.get("total"))
+            log_exchange = getattr(self.store, "log_exchange", None)
+            if callable(log_exchange):  # a SafeStore: one transaction, queued when its writer runs
+                if getattr(self.store, "background", False) and _extractive(answer):
+                    from bot.store.writer import PolicyText  # catalogue + policy only: the writer guards it
+
+                    bot_text = PolicyText(answer.text, answer.lang)
+                else:
+                    bot_text = self.guard.inspect(answer.text, lang=answer.lang).redacted  # defence in depth
+                log_exchange(answer.session_id, visitor=inspection.redacted, findings=tuple(inspection.findings),
+                             bot=bot_text, kind=answer.kind, citations=tuple(c.section_id for c in answer.citations),
+                             latency_ms=answer.timings_ms.get("total"))
+            else:
+                # every finding (the store counts entities per finding), not the de-duplicated entity names
+                self.store.add_message(answer.session_id, "visitor", inspection.redacted,
+                                       findings=tuple(inspection.findings))
+                bot_text = self.guard.inspect(answer.text, lang=answer.lang).redacted  # defence in depth
+                self.store.add_message(answer.session_id, "bot", bot_text, kind=answer.kind,
+                                       citations=tuple(c.section_id for c in answer.citations),
+                                       latency_ms=answer.timings_ms.get("total"))
         except Exception as exc:  # noqa: BLE001 - logging must never break answering
             log.warning("conversation logging failed: %s", exc.__class__.__name__)
             answer.trace["store"] = "error"
@@ -449,6 +480,11 @@ class _Hit:
 def _first_after(units, unit, needle: str) -> int:
     return next((u.start for u in units if u.chunk is unit.chunk and u.start > unit.start and needle in u.text),
                 10**9)
+
+
+def _extractive(answer: Answer) -> bool:
+    """Built by composition only (catalogue + policy text), not rephrased by an LLM."""
+    return answer.trace.get("llm") != "used"
 
 
 def _valid(audience) -> str | None:

@@ -75,6 +75,11 @@ class SessionMemory:
             self._data.move_to_end(session_id)
             return state
 
+    def forget(self, session_id: str) -> bool:
+        """Drop one session's state (erasure). True if it was known."""
+        with self._lock:
+            return self._data.pop(session_id, None) is not None
+
     def purge_expired(self) -> int:
         now = self._clock()
         with self._lock:

@@ -1,15 +1,17 @@
 """Load benchmark of the HTTP API: N concurrent visitors asking mixed English/French questions.
 
-    python -m evals.bench_load [--visitors 50] [--seconds 60] [--workers 1] [--json OUT]
+    python -m evals.bench_load [--visitors 50] [--seconds 60] [--workers 1] [--engine-threads 4]
+                               [--torch-threads 1] [--json OUT]
 
 Starts `privacybot serve` in a subprocess on a free loopback port (127.0.0.1 only), waits for
-/readyz, then simulates visitors with asyncio + httpx in this process: each visitor asks a
-question from `evals/datasets/dev_questions.jsonl` (EN and FR), reads the answer, "thinks"
+/readyz and for every worker to finish loading (the server's CPU use settles), then simulates
+visitors with asyncio + httpx in this process: each visitor asks a question from `evals/datasets/dev_questions.jsonl` (EN and FR), reads the answer, "thinks"
 (uniform `--think` seconds), asks again in the same conversation, and starts a new
 conversation every few questions. A share of requests use the SSE endpoint (read to `done`).
 
 Reports throughput (answers/s), latency p50/p95/p99 (full response), errors by status/code,
-and the server's resident memory (all its processes, sampled every second).
+the server's resident memory (all its processes, sampled every second, and per process at the
+end) and the machine's load average before and after (the machine may be shared).
 
 Rate limits: the server's per-IP and per-session limits would throttle visitors that all come
 from 127.0.0.1, so this script writes a sites file with raised limits and says so in the report
@@ -99,10 +101,63 @@ def write_sites_file(directory: Path) -> Path:
     return path
 
 
-def start_server(port: int, workers: int, threads: int, sites_file: Path, log_path: Path) -> subprocess.Popen:
+def process_tree_rss_by_pid(pid: int) -> dict[int, float]:
+    """RSS in MB of `pid` and each descendant (the serve parent and its workers)."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = {k: v for k, _, v in (line.partition(":") for line in (entry / "status").read_text().splitlines())}
+        except OSError:
+            continue
+        p = int(entry.name)
+        children.setdefault(int(fields.get("PPid", "0").strip() or 0), []).append(p)
+        rss[p] = int(fields.get("VmRSS", "0 kB").split()[0]) / 1024.0 if "VmRSS" in fields else 0.0
+    out, todo = {}, [pid]
+    while todo:
+        p = todo.pop()
+        if rss.get(p, 0.0) > 0:
+            out[p] = round(rss[p], 1)
+        todo.extend(children.get(p, []))
+    return out
+
+
+def process_tree_cpu_s(pid: int) -> float:
+    """CPU seconds (user+system) used so far by `pid` and its live descendants."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for p in process_tree_rss_by_pid(pid):
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
+
+
+def wait_settled(pid: int, timeout_s: float = 120.0, idle_share: float = 0.15) -> float:
+    """After /readyz: with several workers the others may still be loading (readiness is answered
+    by whichever worker is up). Wait until the server's processes use < `idle_share` of one core
+    over a second, so the measurement starts with every worker loaded."""
+    start = time.perf_counter()
+    last = process_tree_cpu_s(pid)
+    while time.perf_counter() - start < timeout_s:
+        time.sleep(1.0)
+        now = process_tree_cpu_s(pid)
+        if now - last < idle_share:
+            break
+        last = now
+    return time.perf_counter() - start
+
+
+def start_server(port: int, workers: int, threads: int, sites_file: Path, log_path: Path,
+                 torch_threads: int = 1) -> subprocess.Popen:
     env = dict(os.environ, PRIVACYBOT_SITES_FILE=str(sites_file), PRIVACYBOT_LOG_LEVEL="WARNING")
     cmd = [sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
-           "--workers", str(workers), "--engine-threads", str(threads), "--no-console"]
+           "--workers", str(workers), "--engine-threads", str(threads), "--torch-threads", str(torch_threads),
+           "--no-console"]
     log = log_path.open("w")
     return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
 
@@ -203,6 +258,7 @@ async def run_load(base: str, visitors: int, seconds: float, think: tuple, strea
         await sampler
     elapsed = time.perf_counter() - start
     rss_samples.append(process_tree_rss_mb(server_pid))
+    by_pid = process_tree_rss_by_pid(server_pid)
     lat = results["latencies"]
     n_err = sum(results["errors"].values())
     return {
@@ -219,7 +275,17 @@ async def run_load(base: str, visitors: int, seconds: float, think: tuple, strea
         "latency_ms_stream_p95": round(percentile(results["stream"], 0.95), 1),
         "questions_by_lang": results["langs"],
         "server_rss_mb": {"peak": round(max(rss_samples), 1), "end": round(rss_samples[-1], 1)},
+        # the serve parent first, then its workers (with --workers 1 the parent is the worker)
+        "server_rss_mb_by_process": [by_pid.get(server_pid, 0.0)]
+        + sorted((v for p, v in by_pid.items() if p != server_pid), reverse=True),
     }
+
+
+def _loadavg() -> list[float] | None:
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -227,7 +293,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--visitors", type=int, default=50, help="Concurrent visitors (≤ 500).")
     ap.add_argument("--seconds", type=float, default=60.0, help="Load duration (≤ 600).")
     ap.add_argument("--workers", type=int, default=1, help="Server worker processes.")
-    ap.add_argument("--engine-threads", type=int, default=2, help="Engine threads per worker (serve option).")
+    ap.add_argument("--engine-threads", type=int, default=4, help="Engine threads per worker (serve option).")
+    ap.add_argument("--torch-threads", type=int, default=1, help="Math-library threads per worker (serve option).")
     ap.add_argument("--think", type=float, nargs=2, default=(0.5, 2.0), metavar=("MIN", "MAX"),
                     help="Visitor think time between messages, seconds (uniform).")
     ap.add_argument("--stream-share", type=float, default=0.2, help="Share of requests on /api/chat/stream.")
@@ -243,15 +310,17 @@ def main(argv: list[str] | None = None) -> int:
     if not settings.kb_dir().is_dir():
         print(f"No index under {settings.home}; run `privacybot ingest` first.", file=sys.stderr)
         return 3
+    load_before = _loadavg()
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory(prefix="pb-bench-") as tmp:
         tmpdir = Path(tmp)
         sites_file = write_sites_file(tmpdir)
         log_path = tmpdir / "server.log"
-        proc = start_server(port, args.workers, args.engine_threads, sites_file, log_path)
+        proc = start_server(port, args.workers, args.engine_threads, sites_file, log_path, args.torch_threads)
         try:
             ready_s = wait_ready(base, proc, args.ready_timeout, log_path)
+            ready_s += wait_settled(proc.pid)
             idle_rss = process_tree_rss_mb(proc.pid)
             print(f"Server ready in {ready_s:.1f} s ({args.workers} worker(s), {idle_rss:.0f} MB); "
                   f"{args.visitors} visitors for {args.seconds:g} s…", file=sys.stderr)
@@ -266,7 +335,8 @@ def main(argv: list[str] | None = None) -> int:
     report = {
         "benchmark": "bench_load",
         "visitors": args.visitors, "seconds": args.seconds, "workers": args.workers,
-        "engine_threads": args.engine_threads,
+        "engine_threads": args.engine_threads, "torch_threads": args.torch_threads,
+        "load_average_before": load_before, "load_average_after": _loadavg(),
         "think_s": list(args.think), "stream_share": args.stream_share, "cpus": os.cpu_count(),
         "limits_raised": RAISED_LIMITS,
         "server_ready_s": round(ready_s, 1), "server_rss_idle_mb": round(idle_rss, 1),

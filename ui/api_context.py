@@ -42,6 +42,7 @@ class AppContext:
         guard: Any = None,
         store: Any = None,
         engine_concurrency: int = 4,
+        background_writes: bool = False,
     ):
         self.settings = settings
         self.sites = sites
@@ -53,8 +54,25 @@ class AppContext:
         self._load_lock = threading.Lock()
         self._load_error: PrivacybotError | None = None
         self._limiter = anyio.CapacityLimiter(engine_concurrency)
+        self.background_writes = background_writes
         if engine is not None:
             self.metrics.ready.set(1)
+
+    @staticmethod
+    def start_background_writes(engine) -> bool:
+        """Conversation writes to the store's background writer (group commit, off the request path)."""
+        start = getattr(engine, "start_background_writes", None)
+        if callable(start) and start():
+            log_event(log, "ui.background_writes", on=True)
+            return True
+        return False
+
+    def stop_background_writes(self, timeout: float = 4.0) -> None:
+        """Shutdown: every acknowledged exchange is committed before the worker exits."""
+        close = getattr(self._store, "close_writer", None)
+        if callable(close):
+            done = close(timeout)
+            log_event(log, "ui.writes_flushed", level=logging.INFO if done else logging.ERROR, complete=done)
 
     # -- core services ------------------------------------------------------------------------
     def load(self) -> None:
@@ -63,22 +81,26 @@ class AppContext:
             if self._engine is not None and self._guard is not None and self._store is not None:
                 return
             try:
-                if self._engine is None:
+                engine, guard, store = self._engine, self._guard, self._store
+                if engine is None:
                     from bot.engine import get_engine
 
-                    self._engine = get_engine(self.settings)
-                if self._guard is None:
-                    self._guard = getattr(self._engine, "guard", None)
-                    if self._guard is None:
+                    engine = self._engine = get_engine(self.settings)
+                if guard is None:
+                    guard = getattr(engine, "guard", None)
+                    if guard is None:
                         from guards.guard import get_guard
 
-                        self._guard = get_guard()
-                if self._store is None:
-                    self._store = getattr(self._engine, "store", None)
-                    if self._store is None:
+                        guard = get_guard()
+                if store is None:
+                    store = getattr(engine, "store", None)
+                    if store is None:
                         from bot.store import open_store
 
-                        self._store = open_store(self.settings)
+                        store = open_store(self.settings)
+                if self.background_writes:
+                    self.start_background_writes(engine)
+                self._guard, self._store = guard, store  # loaded (and ready) from here on
                 self._load_error = None
                 self.metrics.ready.set(1)
                 log_event(log, "ui.ready")

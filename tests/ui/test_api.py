@@ -239,8 +239,27 @@ def test_rate_limits_answer_429_with_retry_after(make_app, scope, limits, send):
         assert f'privacybot_rate_limited_total{{scope="{scope}"}}' in c.get("/metrics").text
 
 
-def test_engine_timeout_is_504_and_an_sse_error_event(make_app):
-    with TestClient(make_app(make_sites(engine_timeout_s=0.001))) as c:
+class SlowEngine:
+    """The real engine behind a fixed delay (answers are now faster than any timeout worth testing)."""
+
+    def __init__(self, engine, delay_s: float):
+        self._engine, self._delay_s = engine, delay_s
+
+    def ask(self, *args, **kwargs):
+        import time
+
+        time.sleep(self._delay_s)
+        return self._engine.ask(*args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self._engine, name)
+
+
+def test_engine_timeout_is_504_and_an_sse_error_event(ui_engine, ui_settings):
+    from ui.server import create_app
+
+    app = create_app(ui_settings, engine=SlowEngine(ui_engine, 0.3), sites=make_sites(engine_timeout_s=0.05))
+    with TestClient(app) as c:
         r = c.post("/api/chat", json={"message": "How long do you keep CCTV footage?"})
         assert r.status_code == 504 and r.json()["error"]["code"] == "timeout"
         s = c.post("/api/chat/stream", json={"message": "How long do you keep CCTV footage?"})
@@ -307,3 +326,30 @@ def test_not_ready_without_an_index_says_how_to_fix(tmp_path):
 def test_widget_files_and_demo_page_are_served(client, path, ctype, marker):
     r = client.get(path)
     assert r.status_code == 200 and r.headers["content-type"].startswith(ctype) and marker in r.text
+
+
+@pytest.mark.parametrize("message", ["Who is the DPO?", "Qui est le DPO ?"])
+def test_message_after_erasure_starts_a_new_conversation(client, message):
+    sid = client.post("/api/chat", json={"message": message}).json()["session_id"]
+    assert client.delete(f"/api/sessions/{sid}").status_code == 200
+    r = client.post("/api/chat", json={"message": message, "session_id": sid})
+    assert r.status_code == 200
+    new = r.json()["session_id"]
+    assert new != sid and r.json()["kind"] == "answer" and "logging" not in r.json()["text"]
+    assert client.get(f"/api/sessions/{sid}").status_code == 404
+    assert [m["role"] for m in client.get(f"/api/sessions/{new}").json()["messages"]] == ["visitor", "bot"]
+
+
+def test_shutdown_commits_every_answered_exchange(make_app, ui_engine):
+    import time
+
+    with TestClient(make_app()) as c:
+        deadline = time.monotonic() + 10
+        while c.get("/readyz").status_code != 200 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert ui_engine.store.background  # once ready, the app's writes are off the request path
+        sids = [c.post("/api/chat", json={"message": q}).json()["session_id"]
+                for q in ("How long do you keep CCTV footage?", "Combien de temps gardez-vous mes données ?")]
+    assert not ui_engine.store.background  # stopped with the app, after a flush
+    raw = ui_engine.store.store  # the ConversationStore itself: no implicit flush
+    assert all(len(raw.export_session(s)["messages"]) == 2 for s in sids)
