@@ -71,24 +71,7 @@ def percentile(values: list[float], q: float) -> float:
 
 def process_tree_rss_mb(pid: int) -> float:
     """Resident memory of `pid` and all its descendants (Linux /proc), in MB."""
-    children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = {k: v for k, _, v in (line.partition(":") for line in (entry / "status").read_text().splitlines())}
-        except OSError:
-            continue
-        p = int(entry.name)
-        children.setdefault(int(fields.get("PPid", "0").strip() or 0), []).append(p)
-        rss[p] = int(fields.get("VmRSS", "0 kB").split()[0]) if "VmRSS" in fields else 0
-    total, todo = 0, [pid]
-    while todo:
-        p = todo.pop()
-        total += rss.get(p, 0)
-        todo.extend(children.get(p, []))
-    return total / 1024.0
+    return sum(process_tree_rss_by_pid(pid).values())
 
 
 def write_sites_file(directory: Path) -> Path:

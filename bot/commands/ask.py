@@ -24,17 +24,12 @@ def register(app: typer.Typer) -> None:
         jsonl: str = typer.Option(None, "--jsonl", help="Batch: JSONL file or '-' with {id, question, lang?, kb?, session_id?}."),
     ) -> None:
         """Answer a question from the policy: direct answer first, exact quotes with their section."""
-        from bot.errors import InputError
+        from bot.commands.jsonl import check_single_or_batch
 
-        if lang is not None and lang not in ("en", "fr"):
-            raise InputError(f"Unknown language '{lang}'; use --lang en or --lang fr.")
-        if jsonl is not None:
-            if question is not None:
-                raise InputError("Give either a QUESTION or --jsonl FILE, not both.")
+        if check_single_or_batch(question, jsonl, lang, what="QUESTION",
+                                 example='privacybot ask "how long do you keep my data?" --json'):
             _batch(jsonl, kb, trace)
             return
-        if question is None:
-            raise InputError('Missing QUESTION; e.g. privacybot ask "how long do you keep my data?" --json')
         engine = _engine(kb)
         answer = engine.ask(question, session_id=session, lang=lang)
         if as_json:

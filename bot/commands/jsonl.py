@@ -62,3 +62,17 @@ def read_jsonl(source: str, *, required: tuple[str, ...], optional: dict[str, ty
 def write_line(obj: dict) -> None:
     sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
     sys.stdout.flush()
+
+
+def check_single_or_batch(value: str | None, jsonl: str | None, lang: str | None, *, what: str, example: str) -> bool:
+    """Shared argument rules of `ask`, `search` and `redact`: an optional --lang of en/fr, and
+    exactly one of the positional `what` or --jsonl. Returns True for batch mode."""
+    if lang is not None and lang not in ("en", "fr"):
+        raise InputError(f"Unknown language '{lang}'; use --lang en or --lang fr, or omit it to detect the language.")
+    if jsonl is not None:
+        if value is not None:
+            raise InputError(f"Give either {what} or --jsonl FILE, not both.")
+        return True
+    if value is None:
+        raise InputError(f"Missing {what}; e.g. {example} (or --jsonl FILE, '-' for stdin).")
+    return False

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import typer
 
-from bot.errors import InputError
-
 
 def _record(inspection, rid=None) -> dict:
     out = {"id": rid} if rid is not None else {}
@@ -27,21 +25,15 @@ def register(app: typer.Typer) -> None:
         """Redact personal data and special categories (the raw text is never stored or logged)."""
         import json
 
-        from bot.commands.jsonl import read_jsonl, write_line
+        from bot.commands.jsonl import check_single_or_batch, read_jsonl, write_line
         from guards.guard import get_guard
 
-        if lang is not None and lang not in ("en", "fr"):
-            raise InputError(f"--lang must be 'en' or 'fr', not '{lang}'. Omit it to detect the language.")
-        if jsonl is not None:
-            if text is not None:
-                raise InputError("Pass either TEXT or --jsonl, not both.")
+        if check_single_or_batch(text, jsonl, lang, what="TEXT", example='privacybot redact "my email is ..." --json'):
             records = read_jsonl(jsonl, required=("id", "text"), optional={"lang": str})
             guard = get_guard()
             for record in records:
                 write_line(_record(guard.inspect(record["text"], record.get("lang") or lang), record["id"]))
             return
-        if text is None:
-            raise InputError("Give the TEXT to redact, or --jsonl FILE (use - for stdin).")
         inspection = get_guard().inspect(text, lang)
         if as_json:
             typer.echo(json.dumps(_record(inspection), ensure_ascii=False))

@@ -18,18 +18,13 @@ def register(app: typer.Typer) -> None:
         jsonl: str = typer.Option(None, "--jsonl", help="Batch: JSONL file or '-' with {id, question, lang?, kb?, k?}."),
     ) -> None:
         """Retrieve the policy chunks that best answer a question (hybrid dense + BM25, audience-aware)."""
-        from bot.errors import InputError
+        from bot.commands.jsonl import check_single_or_batch
         from knowledge.retrieve import get_retriever
 
-        if lang is not None and lang not in ("en", "fr"):
-            raise InputError(f"Unknown language '{lang}'; use --lang en or --lang fr.")
-        if jsonl is not None:
-            if question is not None:
-                raise InputError("Give either a QUESTION or --jsonl FILE, not both.")
+        if check_single_or_batch(question, jsonl, lang, what="QUESTION",
+                                 example='privacybot search "how long do you keep my data?" --json'):
             _batch(jsonl, kb, k)
             return
-        if question is None:
-            raise InputError("Missing QUESTION; e.g. privacybot search \"how long do you keep my data?\" --json")
         retriever = get_retriever(kb)
         hits = retriever.search(question, k=k, lang=lang)
         if as_json:

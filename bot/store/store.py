@@ -96,6 +96,15 @@ def _section_ids(citations: Iterable) -> list[str]:
     return out
 
 
+def check_message_fields(kind, latency_ms) -> None:
+    """Validate a message's `kind` and `latency_ms` (shared by direct and background writes)."""
+    if kind is not None and (not isinstance(kind, str) or not _KIND.match(kind)):
+        raise InputError("kind must be a short lower-case name such as 'answer' or 'refusal'.")
+    if latency_ms is not None and (isinstance(latency_ms, bool) or not isinstance(latency_ms, (int, float))
+                                   or latency_ms < 0):
+        raise InputError("latency_ms must be a non-negative number or None.")
+
+
 class ConversationStore:
     """The conversation store. Thread-safe; one instance per process is enough.
 
@@ -247,11 +256,7 @@ class ConversationStore:
         body, inspected = _text_of(text, "text")
         if role not in ROLES:
             raise InputError("role must be 'visitor' or 'bot'.")
-        if kind is not None and (not isinstance(kind, str) or not _KIND.match(kind)):
-            raise InputError("kind must be a short lower-case name such as 'answer' or 'refusal'.")
-        if latency_ms is not None and (isinstance(latency_ms, bool) or not isinstance(latency_ms, (int, float))
-                                       or latency_ms < 0):
-            raise InputError("latency_ms must be a non-negative number or None.")
+        check_message_fields(kind, latency_ms)
         counts = _entity_counts(tuple(findings) or inspected)
         sections = _section_ids(citations)
         now = utcnow()

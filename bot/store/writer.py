@@ -33,12 +33,12 @@ from dataclasses import dataclass
 
 from bot.errors import InputError, NotFoundError, StoreError
 from bot.logsafe import log_event
+from bot.store.store import check_message_fields
 from guards.types import Inspection, Redacted
 
 log = logging.getLogger("bot.store")
 
 _SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
-_KIND = re.compile(r"^[a-z][a-z_]{0,31}$")
 DEFAULT_MAX_QUEUE = 2000
 DEFAULT_MAX_BATCH = 128
 BOT_CACHE_SIZE = 2048
@@ -103,11 +103,7 @@ def message(role: str, text, *, kind: str | None = None, findings: Iterable = ()
     if not isinstance(text, Redacted) and not (role == "bot" and isinstance(text, PolicyText)):
         raise TypeError(f"{role} text must be guard output (guards.types.Redacted), not {type(text).__name__}: "
                         "pass it through guards.guard.get_guard().inspect() first.")
-    if kind is not None and (not isinstance(kind, str) or not _KIND.match(kind)):
-        raise InputError("kind must be a short lower-case name such as 'answer' or 'refusal'.")
-    if latency_ms is not None and (isinstance(latency_ms, bool) or not isinstance(latency_ms, (int, float))
-                                   or latency_ms < 0):
-        raise InputError("latency_ms must be a non-negative number or None.")
+    check_message_fields(kind, latency_ms)
     counts = _entity_counts(tuple(findings) or inspected)
     return MessageWrite(role, text, kind, tuple(sorted(counts.items())), tuple(_section_ids(citations)),
                         None if latency_ms is None else float(latency_ms))

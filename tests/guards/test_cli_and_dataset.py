@@ -27,7 +27,12 @@ def test_redact_jsonl_echoes_ids(tmp_path, capsys, guard):
 
 @pytest.mark.parametrize(
     "args, message",
-    [(["redact"], "Give the TEXT"), (["redact", "x", "--lang", "de"], "--lang must be"), (["redact", "--jsonl", "/nope.jsonl"], "does not exist")],
+    [
+        (["redact"], "Missing TEXT"),
+        (["redact", "x", "--lang", "de"], "use --lang en or --lang fr"),
+        (["redact", "x", "--jsonl", "-"], "either TEXT or --jsonl"),
+        (["redact", "--jsonl", "/nope.jsonl"], "does not exist"),
+    ],
 )
 def test_redact_bad_input_is_one_line_error(capsys, args, message):
     assert main(args) == 2

@@ -28,12 +28,13 @@ def _db(home):
 
 def test_locked_database_is_a_clear_store_error_and_reads_still_work(store, privacybot_home):
     sid = store.create_session(None, "en")
+    message = guarded("while locked")  # guard output made first: the timing below is the store's alone
     holder = sqlite3.connect(_db(privacybot_home), isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")
     try:
         t0 = time.monotonic()
         with pytest.raises(StoreError, match="locked by another process") as err:
-            store.add_message(sid, "visitor", guarded("while locked"))
+            store.add_message(sid, "visitor", message)
         assert time.monotonic() - t0 < 5  # the 1 s lock timeout, not a hang
         assert err.value.reason == "locked" and "while locked" not in str(err.value)
         assert store.health()[0]  # WAL readers are not blocked: the bot can still read
