@@ -38,11 +38,15 @@ def _pct(values: list[float], q: float) -> float:
 
 
 def run_cases(engine, cases: list[dict]) -> list[dict]:
-    """Ask every case; returns one result row per case (no raw text beyond the dataset's own)."""
+    """Ask every case; returns one result row per case (no raw text beyond the dataset's own).
+    The query-embedding cache is cleared before each case so latency is that of a new question."""
+    from knowledge import embedders
+
     sessions: dict[str, str] = {}
     rows = []
     for case in cases:
         group = case.get("session")
+        embedders.clear_query_cache()  # every case pays its query embedding: no cache hits across suites
         answer = engine.ask(case["question"], session_id=sessions.get(group) if group else None, lang=case.get("lang"))
         if group:
             sessions[group] = answer.session_id
