@@ -328,7 +328,11 @@ class Engine:
         if audience is not None:  # answer for that audience only (general parts stay usable)
             own = [h for h in hits if h.chunk.audience in (audience, "general", "cookies")]
             hits = own or hits
-        trace["hits"] = [{"section_id": h.chunk.section_id, "score": round(h.score, 4),
+        # `fused` is the score the hits are ordered by; `fused_raw` the fused score before the
+        # retriever's repeat penalties (same section / same part), i.e. `Hit.score`.
+        trace["hits"] = [{"section_id": h.chunk.section_id,
+                          "fused": round((h.extra or {}).get("rank_score", h.score), 4),
+                          "fused_raw": round(h.score, 4),
                           "dense": round(h.dense, 4), "bm25": round(h.bm25, 4)} for h in hits]
         terms = intents_mod.query_terms(question, lang) | intents_mod.qtype_terms(qtype)
         topic = intents_mod.topic_terms(terms, qtype) if qtype == "duration" else None

@@ -17,22 +17,26 @@ THRESHOLDS_FILE = Path(__file__).parent / "thresholds.toml"
 LANG = r"(_(en|fr))?"
 _RETRIEVAL = [rf"recall_at_\d+{LANG}", rf"mrr{LANG}", rf"ndcg_at_\d+{LANG}"]
 _ENTITY = r"[A-Z][A-Z0-9_]*"
+_ANSWERS = [
+    rf"(fact|citation|kind|rights)_accuracy{LANG}",
+    r"(refusal|rights)_(precision|recall)",
+    r"refusal_citations",
+]
+_GUARD = [
+    rf"(precision|recall|f2)(_(structured|special|other|{_ENTITY}))?",
+    r"leak_rate(_(structured|special|other))?",
+    r"benign_alteration_rate",
+    r"presidio_(precision|recall|f2)(_(structured|special|other))?",
+    r"presidio_leak_rate(_(structured|special|other))?",
+]
 
 # Suite -> regexes (full match) of the metric keys that suite produces.
 KNOWN_METRICS: dict[str, list[str]] = {
     "retrieval": _RETRIEVAL,
-    "answers": [
-        rf"(fact|citation|kind|rights)_accuracy{LANG}",
-        r"(refusal|rights)_(precision|recall)",
-        r"refusal_citations",
-    ],
-    "guard": [
-        rf"(precision|recall|f2)(_(structured|special|other|{_ENTITY}))?",
-        r"leak_rate(_(structured|special|other))?",
-        r"benign_alteration_rate",
-        r"presidio_(precision|recall|f2)(_(structured|special|other))?",
-        r"presidio_leak_rate(_(structured|special|other))?",
-    ],
+    "answers": _ANSWERS,
+    "guard": _GUARD,
+    "answers_holdout": _ANSWERS,  # same adapter as `answers`, holdout dataset
+    "guard_blind": _GUARD,  # same adapter as `guard`, blind dataset
     "latency": [r"(guard|retrieve|answer|total)_p(50|95|99)_ms", r"cold_start_s", r"cold_first_answer_ms"],
     "generic": [*_RETRIEVAL, rf"(fact|citation|kind)_accuracy{LANG}"],
     "load": [r"throughput_rps", r"p(50|95|99)_ms", r"error_rate", r"errors", r"rss_mb", r"requests"],

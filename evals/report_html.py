@@ -30,6 +30,8 @@ SUITE_TITLES = {
     "latency": "Latency",
     "generic": "Generic policy (second, fictional organisation)",
     "load": "Load",
+    "answers_holdout": "Answers — holdout set (holdout, not tuned on)",
+    "guard_blind": "Guard — blind set (holdout, not tuned on)",
 }
 
 

@@ -25,7 +25,7 @@ from evals.redact import ReportRedactor
 from evals.report import write_report
 from evals.results import SuiteResult
 
-DEFAULT_SUITES = ("retrieval", "answers", "guard", "latency", "generic")
+DEFAULT_SUITES = ("retrieval", "answers", "guard", "latency", "generic", "answers_holdout", "guard_blind")
 ALL_SUITES = (*DEFAULT_SUITES, "load")
 SCHEMA = 1
 

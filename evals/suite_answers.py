@@ -1,7 +1,10 @@
 """Answers suite: fact accuracy, citation accuracy, kinds (refusal / rights routing) EN and FR,
 with a confusion matrix of expected vs returned kinds. Scoring is the engine engineer's
 (`evals.bench_answers.run`, which returns per-case rows); this adapter adds bootstrap
-intervals, the confusion matrix and the worst failures (with the answer text, redacted)."""
+intervals, the confusion matrix and the worst failures (with the answer text, redacted).
+
+Every entry point takes `suite` and `default` (dataset path; None = DATASET), so `suite_answers_holdout`
+runs the same code on the holdout set under its own name."""
 
 from __future__ import annotations
 
@@ -21,12 +24,12 @@ REQUIRED = {"id": ident, "question": text, "lang": lang, "kind": one_of(*KINDS)}
 OPTIONAL = {"facts": str_list, "section_ids": str_list, "session": text}
 
 
-def datasets(ctx) -> list[Path]:
-    return [ctx.dataset("answers", DATASET)]
+def datasets(ctx, suite: str = "answers", default: Path | None = None) -> list[Path]:
+    return [ctx.dataset(suite, default or DATASET)]
 
 
-def validate(ctx) -> None:
-    load_jsonl(ctx.dataset("answers", DATASET), REQUIRED, OPTIONAL)
+def validate(ctx, suite: str = "answers", default: Path | None = None) -> None:
+    load_jsonl(ctx.dataset(suite, default or DATASET), REQUIRED, OPTIONAL)
 
 
 class _Recording:
@@ -46,22 +49,23 @@ class _Recording:
         return getattr(self._engine, name)
 
 
-def ask_all(ctx) -> tuple[dict, list[dict], list]:
-    """Run bench_answers on the real engine once per evaluation run (latency reuses it)."""
-    if "answers" in ctx.shared:
-        return ctx.shared["answers"]
+def ask_all(ctx, suite: str = "answers", default: Path | None = None) -> tuple[dict, list[dict], list, list[dict]]:
+    """Run bench_answers on the real engine once per evaluation run and dataset (latency reuses
+    the `answers` run); cached in `ctx.shared[suite]`."""
+    if suite in ctx.shared:
+        return ctx.shared[suite]
     from evals.bench_answers import run as bench_run
 
-    path = ctx.dataset("answers", DATASET)
+    path = ctx.dataset(suite, default or DATASET)
     cases = load_jsonl(path, REQUIRED, OPTIONAL)
-    bar = ctx.bar(range(len(cases)), desc="answers", total=len(cases))
+    bar = ctx.bar(range(len(cases)), desc=suite, total=len(cases))
     recorder = _Recording(ctx.engine(), tick=lambda: bar.update(1))
     theirs = bench_run(engine=recorder, dataset=path, warm=True)
     bar.close()
     rows = theirs.get("rows") or []
     answers = recorder.answers[-len(rows):] if rows else []
-    ctx.shared["answers"] = (theirs, rows, answers, cases)
-    return ctx.shared["answers"]
+    ctx.shared[suite] = (theirs, rows, answers, cases)
+    return ctx.shared[suite]
 
 
 def _mean_metric(values: list[float]) -> Metric | None:
@@ -154,9 +158,9 @@ def worst(rows: list[dict], answers: list, cases: list[dict], n: int = WORST) ->
     return out
 
 
-def run(ctx) -> SuiteResult:
-    theirs, rows, answers, cases = ask_all(ctx)
-    result = SuiteResult("answers", metrics=metrics_from_rows(rows), datasets=[ctx.dataset("answers", DATASET)])
+def run(ctx, suite: str = "answers", default: Path | None = None) -> SuiteResult:
+    theirs, rows, answers, cases = ask_all(ctx, suite, default)
+    result = SuiteResult(suite, metrics=metrics_from_rows(rows), datasets=[ctx.dataset(suite, default or DATASET)])
     table = confusion(rows)
     result.tables["kind confusion matrix"] = table
     result.series["kind_confusion"] = {"type": "confusion", "title": "Answer kinds: expected (rows) vs got (columns)",

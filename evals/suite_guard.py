@@ -1,7 +1,10 @@
 """Guard suite: span precision/recall/F2 per entity and per category, leak rates, benign
 alteration, and vanilla Presidio side by side — from the guard engineer's benchmark
 (`evals.bench_guard.score_system`, same scoring), with per-message records captured during
-that very run so every number gets a bootstrap interval and the worst failures are listed."""
+that very run so every number gets a bootstrap interval and the worst failures are listed.
+
+Every entry point takes `suite` and `default` (dataset path; None = DATASET), so `suite_guard_blind`
+runs the same code on the blind set under its own name."""
 
 from __future__ import annotations
 
@@ -19,15 +22,15 @@ CATEGORIES = ("structured", "special", "other")
 WORST = 15
 
 
-def datasets(ctx) -> list[Path]:
-    return [ctx.dataset("guard", DATASET)]
+def datasets(ctx, suite: str = "guard", default: Path | None = None) -> list[Path]:
+    return [ctx.dataset(suite, default or DATASET)]
 
 
-def _load(ctx) -> list[dict]:
+def _load(ctx, suite: str = "guard", default: Path | None = None) -> list[dict]:
     from bot.errors import InputError
     from evals.guard_dataset import load_guard_set
 
-    path = ctx.dataset("guard", DATASET)
+    path = ctx.dataset(suite, default or DATASET)
     load_jsonl(path, {"id": ident, "lang": lang, "text": text}, {"spans": obj_list})
     try:
         return load_guard_set(path)
@@ -35,8 +38,8 @@ def _load(ctx) -> list[dict]:
         raise DatasetError(f"{exc.message} (in {path})") from None
 
 
-def validate(ctx) -> None:
-    _load(ctx)
+def validate(ctx, suite: str = "guard", default: Path | None = None) -> None:
+    _load(ctx, suite, default)
 
 
 def category(entity: str) -> str:
@@ -129,13 +132,13 @@ def leak_metric(items: list[dict], scope: str) -> Metric:
                   note="share of gold spans whose text survives in the redacted output")
 
 
-def run(ctx) -> SuiteResult:
+def run(ctx, suite: str = "guard", default: Path | None = None) -> SuiteResult:
     from evals.bench_guard import score_system
 
-    records = _load(ctx)
+    records = _load(ctx, suite, default)
     guard = ctx.guard()
     captured: list[tuple[str, list]] = []
-    bar = ctx.bar(range(len(records) + 5), desc="guard")
+    bar = ctx.bar(range(len(records) + 5), desc=suite)
     it = iter(bar)
 
     def run_guard(text_, lang_):
@@ -149,7 +152,7 @@ def run(ctx) -> SuiteResult:
     outputs = captured[-len(records):]
     items = [item_record(rec, red, finds) for rec, (red, finds) in zip(records, outputs, strict=True)]
 
-    result = SuiteResult("guard", datasets=[ctx.dataset("guard", DATASET)])
+    result = SuiteResult(suite, datasets=[ctx.dataset(suite, default or DATASET)])
     m = result.metrics
     m.update(prf_metrics(items, "all", ""))
     for cat in CATEGORIES:

@@ -135,9 +135,10 @@ class Retriever:
         picked = self._select(fused, k, diversify=target is None)
         dense_models = [m for m in sig if m != "bm25"]
         hits = []
-        for rank, i in enumerate(picked, 1):
+        for rank, (i, rank_score) in enumerate(picked, 1):
             dense = max((float(sig[m][i]) for m in dense_models), default=0.0)
-            extra = {"lang": lang, "audience": target, "topics": sorted(asked), **{m: float(sig[m][i]) for m in sig}}
+            extra = {"lang": lang, "audience": target, "topics": sorted(asked), "rank_score": rank_score,
+                     **{m: float(sig[m][i]) for m in sig}}
             hits.append(Hit(chunk=self.chunks[i], score=float(fused[i]), dense=dense,
                             bm25=float(sig["bm25"][i]) if "bm25" in sig else 0.0, rank=rank, extra=extra))
         return hits
@@ -152,11 +153,12 @@ class Retriever:
         factor[~is_part & (self._audience != target)] = cfg.general_part
         return factor
 
-    def _select(self, fused: np.ndarray, k: int, diversify: bool) -> list[int]:
-        """Greedy top-k with repeat penalties (same section; same part when no audience)."""
+    def _select(self, fused: np.ndarray, k: int, diversify: bool) -> list[tuple[int, float]]:
+        """Greedy top-k with repeat penalties (same section; same part when no audience).
+        Returns (chunk index, the penalised score it was picked with), best first."""
         cfg = self.config
         order = np.argsort(-fused)[: max(4 * k, 20)]
-        picked: list[int] = []
+        picked: list[tuple[int, float]] = []
         sec_count: dict[str, int] = {}
         aud_count: dict[str, int] = {}
         candidates = list(order)
@@ -169,7 +171,7 @@ class Retriever:
 
             best = max(candidates, key=eff)
             candidates.remove(best)
-            picked.append(int(best))
+            picked.append((int(best), eff(best)))
             sec_count[self._section[best]] = sec_count.get(self._section[best], 0) + 1
             aud_count[self._audience[best]] = aud_count.get(self._audience[best], 0) + 1
         return picked

@@ -25,7 +25,7 @@ log = logging.getLogger("ui.console")
 
 # Suites that make sense from the console (seconds to a few minutes on a laptop CPU).
 DEV_SUITES = ("retrieval", "answers", "guard")
-OPTIONAL_SUITES = ("generic", "latency")
+OPTIONAL_SUITES = ("generic", "latency", "answers_holdout", "guard_blind")
 METRIC_HEADERS = ["suite", "metric", "value", "95% CI", "n", "gate", "result"]
 FAILURE_HEADERS = ["suite", "id", "lang", "question (redacted)", "expected", "got", "why"]
 MAX_FAILURES_PER_SUITE = 10

@@ -12,8 +12,8 @@ def register(app: typer.Typer) -> None:
     def eval_command(
         suite: list[str] = typer.Option(
             ["all"], "--suite", "-s",
-            help="retrieval|answers|guard|latency|generic|load|all (repeat or comma-separate). "
-                 "'all' = retrieval, answers, guard, latency, generic; load runs only when asked.",
+            help="retrieval|answers|guard|latency|generic|answers_holdout|guard_blind|load|all (repeat or comma-separate). "
+                 "'all' = retrieval, answers, guard, latency, generic, answers_holdout, guard_blind; load runs only when asked.",
         ),
         out: Path | None = typer.Option(None, "--out", help="Report directory (default: $PRIVACYBOT_HOME/reports/<timestamp>)."),
         baseline: Path | None = typer.Option(

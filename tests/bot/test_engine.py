@@ -178,7 +178,7 @@ def test_personal_data_is_redacted_before_anything_downstream(ask):
 def test_trace_explains_the_answer(ask):
     a = ask("How long do you keep CCTV footage?")
     assert a.trace["intent"] == "question" and a.trace["audience"] == "cctv"
-    assert {"section_id", "score", "dense", "bm25"} <= set(a.trace["hits"][0])
+    assert {"section_id", "fused", "fused_raw", "dense", "bm25"} <= set(a.trace["hits"][0])
     assert a.trace["chosen"][0]["sentence"] in a.citations[0].quote
 
 

@@ -1,5 +1,5 @@
-"""CI regression gates: run the fast, deterministic suites (retrieval, answers, guard, generic —
-not latency or load) once on the real pipeline, and fail naming the metric, its value and its
+"""CI regression gates: run the fast, deterministic suites (retrieval, answers, guard, generic and
+the holdout suites answers_holdout, guard_blind — not latency or load) once on the real pipeline, and fail naming the metric, its value and its
 gate from evals/thresholds.toml whenever one falls below (or above) it."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from evals.context import EvalContext
 from evals.gates import load_thresholds
 from evals.runner import run_eval
 
-GATED_SUITES = ("retrieval", "answers", "guard", "generic")
+GATED_SUITES = ("retrieval", "answers", "guard", "generic", "answers_holdout", "guard_blind")
 GATES = [(suite, key) for suite, table in load_thresholds().items() if suite in GATED_SUITES for key in table]
 
 

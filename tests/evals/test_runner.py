@@ -179,12 +179,40 @@ def test_malformed_dataset_line_stops_the_run_before_anything_is_written(tmp_pat
 
 
 @pytest.mark.parametrize(
+    "suite, shipped, bad_line",
+    [
+        ("answers", "dev_answers.jsonl", '{"id": "b", "question": "q?", "lang": "de", "kind": "answer"}'),
+        ("answers_holdout", "holdout_answers.jsonl", '{"id": "b", "question": "q?", "lang": "de", "kind": "answer"}'),
+        ("guard", "guard_set.jsonl", '{"id": "b", "lang": "en", "text": ""}'),
+        ("guard_blind", "guard_blind.jsonl", '{"id": "b", "lang": "en", "text": ""}'),
+    ],
+)
+def test_holdout_suites_reuse_the_adapters_on_their_own_dataset(tmp_path, make_context, suite, shipped, bad_line):
+    """Each suite reads its own shipped file, and an override is keyed by the suite's own name
+    (so a holdout suite never silently runs on the dev set, nor the other way round)."""
+    from evals.runner import suite_module
+
+    mod = suite_module(suite)
+    assert [p.name for p in mod.datasets(make_context())] == [shipped]
+    mod.validate(make_context())  # the shipped file is valid
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(bad_line + "\n", encoding="utf-8")
+    other = {"answers": "answers_holdout", "answers_holdout": "answers", "guard": "guard_blind",
+             "guard_blind": "guard"}[suite]
+    mod.validate(make_context(dataset_overrides={other: bad}))  # another suite's override is ignored
+    with pytest.raises(DatasetError, match=f"{bad} line 1"):
+        mod.validate(make_context(dataset_overrides={suite: bad}))
+
+
+@pytest.mark.parametrize(
     "asked, expected",
     [
-        ("all", ["retrieval", "answers", "guard", "latency", "generic"]),
+        ("all", ["retrieval", "answers", "guard", "latency", "generic", "answers_holdout", "guard_blind"]),
         (["retrieval", "retrieval"], ["retrieval"]),
         ("guard,load", ["guard", "load"]),
-        (["all", "load"], ["retrieval", "answers", "guard", "latency", "generic", "load"]),
+        ("answers_holdout,guard_blind", ["answers_holdout", "guard_blind"]),
+        (["all", "load"], ["retrieval", "answers", "guard", "latency", "generic", "answers_holdout", "guard_blind",
+                           "load"]),
     ],
 )
 def test_suite_selection(asked, expected):

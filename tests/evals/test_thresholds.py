@@ -15,6 +15,13 @@ def test_the_shipped_thresholds_file_loads_and_names_known_metrics():
     assert set(loaded) <= set(gates.SUITES)
 
 
+def test_holdout_suites_gate_only_the_privacy_invariants():
+    loaded = gates.load_thresholds()
+    assert {k: g.to_dict() for k, g in loaded["answers_holdout"].items()} == {"refusal_citations": {"max": 0.0}}
+    assert {k: g.to_dict() for k, g in loaded["guard_blind"].items()} == {
+        "leak_rate_structured": {"max": 0.0}, "benign_alteration_rate": {"max": 0.03}}
+
+
 @pytest.mark.parametrize(
     "toml, message",
     [
@@ -78,6 +85,12 @@ def test_check_suite_names_metric_value_and_threshold():
         ("latency", "total_p95_ms", True),
         ("latency", "total_p42", False),
         ("generic", "mrr_fr", True),
+        ("answers_holdout", "refusal_citations", True),
+        ("answers_holdout", "fact_accuracy_fr", True),
+        ("answers_holdout", "leak_rate", False),
+        ("guard_blind", "leak_rate_structured", True),
+        ("guard_blind", "benign_alteration_rate", True),
+        ("guard_blind", "refusal_citations", False),
     ],
 )
 def test_known_metric_patterns(suite, key, known):
