@@ -8,10 +8,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from bot.errors import ConfigError
+from bot.yamlfile import load_mapping
 
 ENV_PREFIX = "PRIVACYBOT_"
 
@@ -67,16 +67,8 @@ def load_settings(environ: dict[str, str] | None = None, **overrides) -> Setting
     data: dict = {}
     config_path = environ.get(ENV_PREFIX + "CONFIG")
     if config_path:
-        path = Path(config_path)
-        try:
-            loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except OSError as exc:
-            raise ConfigError(f"Cannot read config file {path}: {exc.strerror}. Fix PRIVACYBOT_CONFIG.") from None
-        except yaml.YAMLError as exc:
-            raise ConfigError(f"Config file {path} is not valid YAML ({exc.__class__.__name__}).") from None
-        if not isinstance(loaded, dict):
-            raise ConfigError(f"Config file {path} must be a mapping of setting: value.")
-        data.update(loaded)
+        data.update(load_mapping(config_path, "config file", shape=" of setting: value",
+                                 fix="Fix it or PRIVACYBOT_CONFIG."))
     data.update(_from_env(environ))
     data.update({k: v for k, v in overrides.items() if v is not None})
     try:

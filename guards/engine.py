@@ -6,7 +6,6 @@ import logging
 from pathlib import Path
 
 import spacy
-import yaml
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
 from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
 from presidio_analyzer.predefined_recognizers import (
@@ -18,6 +17,7 @@ from presidio_analyzer.predefined_recognizers import (
 )
 
 from bot.errors import ConfigError, ModelMissingError
+from bot.yamlfile import load_mapping
 from guards.lexicon import load_lexicon
 from guards.recognizers.contextual import (
     BirthplaceRecognizer,
@@ -49,16 +49,7 @@ def quiet_presidio() -> None:
 
 
 def load_yaml(name: str) -> dict:
-    path = CONFIG_DIR / name
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"Cannot read guard config {path}: {exc.strerror}.") from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"Guard config {path} is not valid YAML ({exc.__class__.__name__}).") from None
-    if not isinstance(data, dict):
-        raise ConfigError(f"Guard config {path} must be a mapping.")
-    return data
+    return load_mapping(CONFIG_DIR / name, "guard config", empty_ok=False)
 
 
 class LeanSpacyNlpEngine(SpacyNlpEngine):

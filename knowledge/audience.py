@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from bot.errors import ConfigError
+from bot.yamlfile import load_mapping
 from knowledge.textnorm import fold
 from knowledge.types import AUDIENCES
 
@@ -30,10 +29,7 @@ class Lexicon:
 
 @lru_cache(maxsize=4)
 def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"Cannot read audience lexicon {path.name}: {exc.__class__.__name__}. Fix the YAML.") from None
+    data = load_mapping(path, "audience lexicon", fix="Fix the YAML.")
     rules = []
     for audience, entries in (data.get("audiences") or {}).items():
         if audience not in AUDIENCES or audience == "general":

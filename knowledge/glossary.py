@@ -6,9 +6,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from bot.errors import ConfigError
+from bot.yamlfile import load_mapping
 from knowledge.textnorm import fold
 
 GLOSSARY_FILE = Path(__file__).with_name("glossary_fr_en.yaml")
@@ -16,11 +15,8 @@ GLOSSARY_FILE = Path(__file__).with_name("glossary_fr_en.yaml")
 
 @lru_cache(maxsize=4)
 def load_glossary(path: Path = GLOSSARY_FILE) -> tuple[tuple[re.Pattern, tuple[str, ...]], ...]:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"Cannot read glossary {path.name}: {exc.__class__.__name__}. Fix the YAML file.") from None
-    terms = data.get("terms") if isinstance(data, dict) else None
+    data = load_mapping(path, "glossary", fix="Fix the YAML file.")
+    terms = data.get("terms")
     if not isinstance(terms, dict) or not terms:
         raise ConfigError(f"Glossary {path.name} must have a non-empty 'terms:' mapping of french: [english, ...].")
     out = []

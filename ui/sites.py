@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from bot.errors import ConfigError
+from bot.yamlfile import load_mapping
 
 DEFAULT_SITES_FILE = Path(__file__).with_name("sites.yaml")
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -156,14 +156,8 @@ class SitesConfig(BaseModel):
 def load_sites(path: Path | None = None) -> SitesConfig:
     """Read and validate a sites file. Raises ConfigError naming the file, field and fix."""
     path = Path(path) if path else DEFAULT_SITES_FILE
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"Cannot read sites file {path}: {exc.strerror}. Fix PRIVACYBOT_SITES_FILE.") from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"Sites file {path} is not valid YAML ({exc.__class__.__name__}).") from None
-    if not isinstance(data, dict):
-        raise ConfigError(f"Sites file {path} must be a mapping with a 'sites:' section.")
+    data = load_mapping(path, "sites file", shape=" with a 'sites:' section", empty_ok=False,
+                        fix="Fix it or PRIVACYBOT_SITES_FILE.")
     try:
         return SitesConfig(**data)
     except ValidationError as exc:

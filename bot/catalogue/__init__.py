@@ -11,9 +11,8 @@ import string
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from bot.errors import ConfigError
+from bot.yamlfile import load_mapping
 
 LANGS = ("en", "fr")
 _DIR = Path(__file__).parent
@@ -27,9 +26,7 @@ def load_catalogue(directory: Path = _DIR) -> dict[str, dict[str, str]]:
     merged: dict[str, dict[str, str]] = {}
     origin: dict[str, str] = {}
     for path in sorted(directory.glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        if not isinstance(data, dict):
-            raise ConfigError(f"{path.name}: the catalogue must be a mapping of key: {{en, fr}}.")
+        data = load_mapping(path, "catalogue file", shape=" of key: {en, fr}")
         for key, entry in data.items():
             if key in merged:
                 raise ConfigError(f"Catalogue key '{key}' is defined in both {origin[key]} and {path.name}; keep one.")

@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 
 from bot.errors import ConfigError
+from bot.yamlfile import load_mapping
 from guards.recognizers.base import RegexRecognizer
 from guards.text import fold
 
@@ -43,11 +44,8 @@ NOT_INTRO = frozenset(
 @cache
 def load_names() -> tuple[frozenset[str], frozenset[str]]:
     """(first names, names that also are common words/places and need a surname or a cue)."""
-    try:
-        data = yaml.safe_load(NAMES_FILE.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"Cannot read {NAMES_FILE.name} ({exc.__class__.__name__}); fix guards/lexicons/names.yaml.") from None
-    if not isinstance(data, dict) or not isinstance(data.get("first_names"), list):
+    data = load_mapping(NAMES_FILE, "first-name list", fix="Fix guards/lexicons/names.yaml.")
+    if not isinstance(data.get("first_names"), list):
         raise ConfigError(f"{NAMES_FILE.name} needs a 'first_names' list.")
     needs = frozenset(fold(str(n)) for n in data.get("needs_surname") or [])
     return frozenset(fold(str(n)) for n in data["first_names"]) | needs, needs
