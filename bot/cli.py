@@ -1,17 +1,20 @@
-"""The `privacybot` command. Each sub-command lives in `bot/commands/<name>.py` and exposes
-`register(app)`; heavy imports happen inside the command so `--help` stays instant."""
+"""The `privacybot` command. Sub-commands are plugins, like simonw/llm's `register_commands` hook:
+each is an entry point in the `privacybot.commands` group (`name = "module:register"`, see
+pyproject.toml) whose `register(app)` adds its command(s). The core's own commands live in
+`bot/commands/`; `serve`/`console` come from `ui`, `eval` from `evals`, so `bot` never imports them.
+Heavy imports happen inside each command, so `--help` stays instant."""
 
 from __future__ import annotations
 
-import importlib
 import sys
+from importlib.metadata import entry_points
 
 import typer
 
 from bot import offline  # noqa: F401
-from bot.errors import PrivacybotError
+from bot.errors import ERRORS, exit_code, message_of
 
-COMMANDS = ("ingest", "search", "redact", "ask", "serve", "console", "eval", "purge", "sessions")
+GROUP = "privacybot.commands"
 
 app = typer.Typer(
     name="privacybot",
@@ -37,14 +40,9 @@ def version() -> None:
 
 
 def _register_all() -> None:
-    for name in COMMANDS:
-        try:
-            module = importlib.import_module(f"bot.commands.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"bot.commands.{name}":
-                continue  # command not built yet
-            raise
-        module.register(app)
+    """Load every installed command plugin (sorted by name, so `--help` lists them stably)."""
+    for ep in sorted(entry_points(group=GROUP), key=lambda e: e.name):
+        ep.load()(app)
 
 
 _register_all()
@@ -56,9 +54,9 @@ def main(argv: list[str] | None = None) -> int:
         app(args=argv, prog_name="privacybot")  # standalone: usage errors print and SystemExit
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    except PrivacybotError as exc:
-        typer.echo(f"Error: {exc.message}", err=True)
-        return exc.exit_code
+    except ERRORS as exc:
+        typer.echo(f"Error: {message_of(exc)}", err=True)
+        return exit_code(exc)
     except KeyboardInterrupt:
         typer.echo("Interrupted.", err=True)
         return 130

@@ -1,10 +1,16 @@
 """The error hierarchy. Every message says what went wrong *and how to fix it*.
 
-The CLI prints `Error: <message>` on one line and exits non-zero; the HTTP API maps `code`
-and `http_status` to `{"error": {"code", "message"}}`. Messages never contain user text.
+Each package owns its errors (`knowledge/errors.py`, `guards/errors.py`, this module for the bot,
+the store and the UI); all of them carry a stable `code`. This module is the one table that maps a
+code to an HTTP status and a CLI exit status: `http_status(exc)`, `exit_code(exc)`. `ERRORS` is the
+tuple to catch them all. The CLI prints `Error: <message>` on one line and exits non-zero; the HTTP
+API answers `{"error": {"code", "message"}}`. Messages never contain user text.
 """
 
 from __future__ import annotations
+
+from guards.errors import GuardError as _LeafGuardError
+from knowledge.errors import KnowledgeError
 
 
 class PrivacybotError(Exception):
@@ -89,3 +95,44 @@ class GuardError(PrivacybotError):
     code = "guard_failed"
     http_status = 500
     exit_code = 7
+
+
+# code -> (HTTP status, exit status). One table for every package's errors.
+STATUS: dict[str, tuple[int, int]] = {
+    "error": (500, 1),
+    "knowledge_error": (500, 1),
+    "config_error": (500, 2),
+    "bad_request": (400, 2),
+    "bad_source": (400, 2),
+    "index_missing": (503, 3),
+    "index_corrupt": (503, 3),
+    "model_missing": (503, 4),
+    "not_found": (404, 5),
+    "forbidden": (403, 5),
+    "store_unavailable": (503, 6),
+    "guard_failed": (500, 7),
+    "timeout": (504, 1),
+    "not_ready": (503, 1),
+    "rate_limited": (429, 1),
+}
+
+ERRORS = (PrivacybotError, KnowledgeError, _LeafGuardError)
+
+
+def _status(exc: BaseException) -> tuple[int, int]:
+    return STATUS.get(getattr(exc, "code", "error"), (500, 1))
+
+
+def http_status(exc: BaseException) -> int:
+    """The HTTP status for any package's error (a subclass may override with `http_status`)."""
+    own = getattr(type(exc), "http_status", None)
+    return own if isinstance(exc, PrivacybotError) and own else _status(exc)[0]
+
+
+def exit_code(exc: BaseException) -> int:
+    own = getattr(type(exc), "exit_code", None)
+    return own if isinstance(exc, PrivacybotError) and own else _status(exc)[1]
+
+
+def message_of(exc: BaseException) -> str:
+    return getattr(exc, "message", None) or str(exc)

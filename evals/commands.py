@@ -1,4 +1,4 @@
-"""`privacybot eval`: run the evaluation suites and write the report (see evals/runner.py)."""
+"""`privacybot eval` (a command plugin, see pyproject.toml): run the evaluation suites and write the report (see evals/runner.py)."""
 
 from __future__ import annotations
 
