@@ -19,6 +19,7 @@ from bot import compose, facts
 from bot import intents as intents_mod
 from bot.catalogue import t
 from bot.errors import InputError, PrivacybotError
+from bot.notice import notice_for
 from bot.sessions import SessionMemory, SessionState
 from bot.settings import Settings, get_settings
 from bot.types import Answer, Citation, GuardReport
@@ -190,7 +191,7 @@ class Engine:
         if inspection is None or inspection.failed:
             out_lang = hint or state.lang or "en"
             answer = self._simple(state, "refusal", out_lang, "guard_failed", trace={"intent": "guard_failed"})
-            answer.guard = GuardReport(inspection.text if inspection else "", (), inspection.notice if inspection else None)
+            answer.guard = GuardReport(inspection.text if inspection else "", (), notice_for(None, out_lang))
             return self._finish(answer, inspection, timings, t0)
 
         text = inspection.text
@@ -205,7 +206,7 @@ class Engine:
         if lang_note:
             answer.text = f"{t('languages_supported', 'en')}\n\n{answer.text}"
         answer.trace["lang_detected"] = detected
-        answer.guard = GuardReport(text, tuple(inspection.findings), inspection.notice)
+        answer.guard = GuardReport(text, tuple(inspection.findings), notice_for(inspection, out_lang))
         state.lang = out_lang if state.lang is None or hint else state.lang
         state.turns += 1
         return self._finish(answer, inspection, timings, t0)

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 
 from bot.errors import InputError, PrivacybotError
+from bot.notice import notice_for
 from ui.api_errors import ApiError
 from ui.api_models import ERROR_RESPONSES, AnswerOut, ChatRequest, FeedbackOut, FeedbackRequest
 from ui.sites import Site
@@ -158,7 +159,7 @@ async def feedback(body: FeedbackRequest, request: Request) -> dict:
     redacted, notice = None, ""
     if body.comment and body.comment.strip():
         inspection = await ctx.call(lambda: ctx.guard.inspect(body.comment, lang=body.lang))
-        redacted, notice = inspection.redacted, inspection.notice or ""
+        redacted, notice = inspection.redacted, notice_for(inspection, body.lang or inspection.lang) or ""
         ctx.metrics.observe_findings(inspection.findings, "feedback")
     await ctx.call(lambda: ctx.store.add_feedback(body.session_id, body.rating, comment=redacted,
                                                   message_id=body.message_id))

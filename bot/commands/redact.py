@@ -39,5 +39,8 @@ def register(app: typer.Typer) -> None:
             typer.echo(json.dumps(_record(inspection), ensure_ascii=False))
         else:
             typer.echo(inspection.text)
-            if inspection.notice:
-                typer.echo(inspection.notice, err=True)
+            from bot.notice import notice_for
+
+            notice = notice_for(inspection, inspection.lang)
+            if notice:
+                typer.echo(notice, err=True)
