@@ -167,7 +167,9 @@ class Engine:
 
     # ------------------------------------------------------------------ ask
     def ask(self, message: str, *, session_id: str | None = None, lang: str | None = None,
-            site: str | None = None, audience: str | None = None) -> Answer:
+            site: str | None = None, audience: str | None = None, record: bool = True) -> Answer:
+        """Answer one visitor message. `record=False`: nothing goes to the conversation store
+        (evaluation traffic)."""
         t0 = time.perf_counter()
         if not isinstance(message, str):
             raise InputError(t("input_not_text", lang))
@@ -192,7 +194,7 @@ class Engine:
             out_lang = hint or state.lang or "en"
             answer = self._simple(state, "refusal", out_lang, "guard_failed", trace={"intent": "guard_failed"})
             answer.guard = GuardReport(inspection.text if inspection else "", (), notice_for(None, out_lang))
-            return self._finish(answer, inspection, timings, t0)
+            return self._finish(answer, inspection if record else None, timings, t0)
 
         text = inspection.text
         out_lang, lang_note, detected = self._language(text, hint, inspection, state)
@@ -209,7 +211,7 @@ class Engine:
         answer.guard = GuardReport(text, tuple(inspection.findings), notice_for(inspection, out_lang))
         state.lang = out_lang if state.lang is None or hint else state.lang
         state.turns += 1
-        return self._finish(answer, inspection, timings, t0)
+        return self._finish(answer, inspection if record else None, timings, t0)
 
     def _finish(self, answer: Answer, inspection, timings, t0) -> Answer:
         timings.setdefault("retrieve", 0.0)
@@ -500,8 +502,8 @@ def _ms(start: float) -> float:
     return (time.perf_counter() - start) * 1000.0
 
 
-@lru_cache(maxsize=4)
-def _cached_engine(settings: Settings) -> Engine:
+@lru_cache(maxsize=16)
+def _cached_engine(settings: Settings, kb: str | None) -> Engine:
     store = None
     try:
         from bot.store import open_safe_store
@@ -509,12 +511,14 @@ def _cached_engine(settings: Settings) -> Engine:
         store = open_safe_store(settings)
     except Exception as exc:  # noqa: BLE001 - the engine works without a store
         log.warning("conversation store not available: %s", exc.__class__.__name__)
+    if kb and kb != settings.kb:
+        settings = settings.model_copy(update={"kb": kb})
     return Engine(settings, store=store)
 
 
-def get_engine(settings: Settings | None = None) -> Engine:
-    """The process-wide engine for these settings (models and indexes load once)."""
-    return _cached_engine(settings or get_settings())
+def get_engine(settings: Settings | None = None, kb: str | None = None) -> Engine:
+    """The process-wide engine for these settings and knowledge base (models and indexes load once)."""
+    return _cached_engine(settings or get_settings(), kb)
 
 
 def citations_to_dicts(citations: list[Citation]) -> list[dict]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -53,6 +54,7 @@ class Answer:
     # Extensions (not in the minimal contract, but stable): quick replies and debug trace.
     quick_replies: list[dict] = field(default_factory=list)
     trace: dict = field(default_factory=dict)
+    exchange_id: str = field(default_factory=lambda: secrets.token_hex(8))
 
     def to_dict(self, *, include_trace: bool = False) -> dict:
         out = {
@@ -65,6 +67,7 @@ class Answer:
             "disclosure": self.disclosure,
             "timings_ms": {k: round(v, 3) for k, v in self.timings_ms.items()},
             "quick_replies": self.quick_replies,
+            "exchange_id": self.exchange_id,
         }
         if include_trace:
             out["trace"] = self.trace
