@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bot import facts
+from knowledge import facts
 
 _URL_RE = re.compile(r"https?://\S+|www\.\S+", re.I)
 MAX_CHARS = 1500

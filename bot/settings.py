@@ -23,6 +23,8 @@ class Settings(BaseModel):
     kb: str = Field("omnes", pattern=r"^[a-z0-9][a-z0-9_-]{2,62}$", description="Default knowledge base.")
     mode: Literal["local", "production"] = Field("local", description="production requires explicit secrets.")
     database_url: str | None = Field(None, description="SQLAlchemy URL; default: SQLite under home.")
+    chroma_url: str | None = Field(None, description="Chroma server URL (http://host:port) shared by several "
+                                   "processes; default: a local index under home.")
     retention_days: int = Field(30, ge=1, le=3650, description="Conversations older than this are purged.")
     llm: str | None = Field(None, description="Optional chat model, e.g. 'ollama:llama3' or 'openai:MODEL@URL'.")
     llm_timeout_s: float = Field(20.0, gt=0, le=300)

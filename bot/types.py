@@ -4,9 +4,32 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, TypedDict
 
 Kind = Literal["answer", "refusal", "rights_request", "clarification", "greeting"]
+
+
+class Trace(TypedDict, total=False):
+    """What the console and the evaluation report read about how an answer was made."""
+
+    intent: str  # question | rights | greeting | thanks | out_of_scope | injection | other_person | ...
+    intent_confidence: float
+    right: str | None
+    answer_type: str | None
+    audience: str | None  # the audience part answered for
+    audience_named: str | None  # the audience the message itself named
+    rewritten_question: str | None  # a follow-up, rewritten from the conversation
+    from_pending: bool
+    best_score: float | None
+    threshold: float
+    audiences: list[str]  # clarification options
+    hits: list[dict]  # top units: section_id, score, dense, bm25, text
+    chosen: list[dict]
+    facts: list[str]
+    lang_detected: str | None
+    store: str  # ok | degraded | error
+    llm: str
+    error: str
 
 
 @dataclass(frozen=True)
@@ -14,8 +37,12 @@ class Citation:
     section_id: str
     audience: str
     heading: str
-    quote: str  # exact policy text the answer rests on
+    quote: str  # exact policy text the answer rests on: source[start:end]
     score: float = 0.0
+    label: str = ""  # short, translated: "Students · Retention" (no internal ids)
+    start: int = 0  # offsets of the quote in the knowledge base's source text
+    end: int = 0
+    kb: str = ""
 
     def to_dict(self) -> dict:
         return {
@@ -24,6 +51,10 @@ class Citation:
             "heading": self.heading,
             "quote": self.quote,
             "score": round(self.score, 6),
+            "label": self.label,
+            "start": self.start,
+            "end": self.end,
+            "kb": self.kb,
         }
 
 
@@ -53,7 +84,7 @@ class Answer:
     timings_ms: dict[str, float] = field(default_factory=dict)
     # Extensions (not in the minimal contract, but stable): quick replies and debug trace.
     quick_replies: list[dict] = field(default_factory=list)
-    trace: dict = field(default_factory=dict)
+    trace: Trace = field(default_factory=dict)
     exchange_id: str = field(default_factory=lambda: secrets.token_hex(8))
 
     def to_dict(self, *, include_trace: bool = False) -> dict:

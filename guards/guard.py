@@ -46,7 +46,7 @@ class Guard:
         self._lock = threading.Lock()
 
     # -- public API -------------------------------------------------------------------------
-    def inspect(self, text: str, lang: str | None = None) -> Inspection:
+    def inspect(self, text: str, lang: str | None = None, *, allow=None) -> Inspection:
         """Redact `text`. `lang` ('en'/'fr'/other) is detected when not given."""
         out_lang = "en"
         try:

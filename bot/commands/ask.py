@@ -36,6 +36,8 @@ def register(app: typer.Typer) -> None:
             typer.echo(json.dumps(answer.to_dict(include_trace=trace), ensure_ascii=False))
             return
         typer.echo(answer.text)
+        for c in answer.citations:
+            typer.echo(f"\n  [{c.label}] “{' '.join(c.quote.split())}”")
         for qr in answer.quick_replies:
             typer.echo(f"  -> {qr['label']}: privacybot ask {qr['value']!r} --session {answer.session_id}")
         typer.echo(f"\n[{answer.kind}] session {answer.session_id} · {answer.timings_ms.get('total', 0):.0f} ms")
@@ -71,7 +73,7 @@ def register(app: typer.Typer) -> None:
         """An engine without the conversation store: command-line and batch runs are not logged."""
         from bot.engine import Engine
         from bot.settings import get_settings
-        from knowledge.retrieve import get_retriever
 
-        settings = get_settings()
-        return Engine(settings, retriever=get_retriever(kb, settings))
+        engine = Engine(get_settings(), kb=kb)
+        _ = engine.retriever  # a missing or damaged index says how to fix before any question
+        return engine

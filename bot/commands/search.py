@@ -19,19 +19,20 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Retrieve the policy chunks that best answer a question (hybrid dense + BM25, audience-aware)."""
         from bot.commands.jsonl import check_single_or_batch
-        from knowledge.retrieve import get_retriever
 
         if check_single_or_batch(question, jsonl, lang, what="QUESTION",
                                  example='privacybot search "how long do you keep my data?" --json'):
             _batch(jsonl, kb, k)
             return
-        retriever = get_retriever(kb)
-        hits = retriever.search(question, k=k, lang=lang)
+        retriever = _retriever(kb)
+        query = _analyse(question, lang)
+        hits = retriever.search(query, k=k)
         if as_json:
             typer.echo(json.dumps([h.to_dict() for h in hits], ensure_ascii=False))
             return
-        audience = retriever.detect_audience(question, lang)
-        typer.echo(f"audience: {audience or 'not stated'}")
+        audience = query.audience_named(set(retriever.audiences))
+        typer.echo(f"language: {query.lang} · answer type: {query.answer_type.label or 'unsure'} · "
+                   f"audience: {audience or 'not stated'}")
         for h in hits:
             c = h.chunk
             snippet = " ".join(c.text.split())[:160]
@@ -39,8 +40,7 @@ def register(app: typer.Typer) -> None:
 
     def _batch(source: str, default_kb: str | None, default_k: int) -> None:
         from bot.commands.jsonl import read_jsonl, write_line
-        from bot.errors import InputError, PrivacybotError
-        from knowledge.retrieve import get_retriever
+        from bot.errors import ERRORS, InputError
 
         records = read_jsonl(source, required=("id", "question"), optional={"lang": str, "kb": str, "k": int})
         for rec in records:
@@ -51,11 +51,31 @@ def register(app: typer.Typer) -> None:
             if lang is not None and lang not in ("en", "fr"):
                 raise InputError(f"Record {rec['id']!r}: 'lang' must be 'en' or 'fr'.")
             try:
-                retriever = get_retriever(rec.get("kb") or default_kb)
-                hits = retriever.search(rec["question"], k=k, lang=lang)
-            except InputError as exc:  # one bad question does not stop the batch
+                hits = _retriever(rec.get("kb") or default_kb).search(_analyse(rec["question"], lang), k=k)
+            except ERRORS as exc:  # one bad question does not stop the batch; a broken index does
+                if exc.code not in ("bad_request",):
+                    raise
                 write_line({"id": rec["id"], "chunks": [], "error": {"code": exc.code, "message": exc.message}})
                 continue
-            except PrivacybotError:
-                raise
             write_line({"id": rec["id"], "chunks": [h.to_dict() for h in hits]})
+
+
+def _retriever(kb: str | None):
+    from bot.settings import get_settings
+    from knowledge.retrieve import open_retriever
+
+    settings = get_settings()
+    kb = kb or settings.kb
+    return open_retriever(settings.kb_dir(kb), kb, settings.chroma_url)
+
+
+def _analyse(question: str, lang: str | None):
+    """The question analysis retrieval uses; the language is the guard's detector's when not given."""
+    from bot.errors import InputError
+    from guards.language import detect_language
+    from knowledge.query import analyse
+
+    if not isinstance(question, str) or not question.strip():
+        raise InputError("The question is empty; type a question about the privacy policy.")
+    lang = lang or detect_language(question)
+    return analyse(question, lang if lang in ("en", "fr") else "en")

@@ -8,23 +8,26 @@ from pathlib import Path
 import pytest
 
 from knowledge.chunking import chunk_sections
-from knowledge.parsing import ROMAN_SLUGS, parse
+from knowledge.parsing import parse
+from knowledge.profile import load_profile
 from knowledge.sources import DEFAULT_SOURCE, load_source
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PARTS = ("prospects", "students", "alumni", "staff", "partners", "cctv")
+ROMAN_SLUGS = load_profile("omnes").sections
 
 
 @pytest.fixture(scope="module")
 def omnes():
     src = load_source(DEFAULT_SOURCE)
-    sections, parser = parse(src)
+    sections, parser, _profile = parse(src)
     return src, sections, parser, chunk_sections(src.text, sections, "omnes")
 
 
-def test_omnes_layout_is_recognised(omnes):
+def test_omnes_layout_is_recognised_by_its_profile(omnes):
     _src, _sections, parser, _chunks = omnes
-    assert parser == "omnes-v1"
+    assert parser == "numbered-parts-v2"
+    assert parse(load_source(DEFAULT_SOURCE))[2].name == "omnes"
 
 
 @pytest.mark.parametrize("part", PARTS)
@@ -94,8 +97,8 @@ def test_chunks_are_small_unique_and_in_order(omnes):
 )
 def test_generic_parser_on_other_layouts(name, sections, must_have):
     src = load_source(FIXTURES / name)
-    parsed, parser = parse(src)
-    assert parser == "generic-v1"
+    parsed, parser, profile = parse(src)
+    assert parser == "generic-v1" and profile.name == "generic"
     chunks = chunk_sections(src.text, parsed, "other")
     ids = {c.section_id for c in chunks}
     assert sections <= ids
@@ -110,6 +113,6 @@ def test_plain_text_of_another_layout_falls_back_to_generic(tmp_path):
     p = tmp_path / "policy.txt"
     p.write_text("Our privacy promise\n\nWe keep emails for one year.\n\nYour choices\n\nYou may unsubscribe.\n",
                  encoding="utf-8")
-    sections, parser = parse(load_source(p))
+    sections, parser, _profile = parse(load_source(p))
     assert parser == "generic-v1"
     assert [s.section_id for s in sections] == ["general/our-privacy-promise", "general/your-choices"]

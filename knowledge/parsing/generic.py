@@ -1,24 +1,24 @@
 """Generic parser for a policy of any other layout: Markdown `#` headings, HTML `<h1-6>`, or in
 plain text short standalone lines that look like headings. One section per heading, ids
-`general/<slug>` (made unique), audience 'general'. Offsets index the source text exactly."""
+`general/<slug>` (made unique), audience 'general'. Offsets index the source text exactly.
+
+LangChain's Markdown/HTML header splitters do the same split, but return new strings; the
+citations need exact offsets into the source (`source[start:end] == text`), hence this parser."""
 
 from __future__ import annotations
 
 import re
 
-from knowledge.parsing import Section, slugify
+from knowledge.parsing import Section
 from knowledge.sources import SourceText
+from knowledge.text import lines, slugify
 
 NAME = "generic-v1"
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 
 
 def _line_spans(text: str) -> list[tuple[int, int]]:
-    out, pos = [], 0
-    for line in text.split("\n"):
-        out.append((pos, pos + len(line)))
-        pos += len(line) + 1
-    return out
+    return [(a, b) for a, b, _ in lines(text)]
 
 
 def _text_heading(prev: str, cur: str, nxt: str) -> bool:

@@ -1,14 +1,14 @@
-"""Facts pulled out of policy sentences: durations, emails, the DPO postal address, names.
+"""Facts stated in policy text (English, the language policies are written in): durations,
+emails, web links, postal address lines, named organisations, numbers.
 
 Extraction works on the exact policy text; rendering turns a duration into the visitor's
-language ("three (3) years" -> "3 years" / "3 ans", "thirteen months" -> "13 mois").
-Nothing here invents a fact: every value comes from a regex match on policy text.
-"""
+language ("three (3) years" -> "3 years" / "3 ans"). Nothing here invents a fact: every value is
+a match on policy text. These describe the text's form (a duration, an address), never one
+policy's wording."""
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 _WORD_NUMBERS = {
@@ -26,11 +26,9 @@ _DURATION_RE = re.compile(
     re.IGNORECASE,
 )
 EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
-_DPO_ADDRESS_RE = re.compile(r"[^\n]*Service du DPO[^\n]*")
-# Proper names: runs of capitalised words, allowing French/English particles inside.
-_NAME_RE = re.compile(
-    r"\b[A-Z][\wÀ-ÿ’'.-]*(?:\s+(?:et|de|du|des|of|the|and|–)?\s*[A-Z][\wÀ-ÿ’'.-]*)+|\b[A-Z]{3,}\b"
-)
+URL_RE = re.compile(r"https?://[^\s<>\"”“»)]+[^\s<>\"”“».,;:!?)]")
+# A postal address line: a 4-5 digit postcode followed by a capitalised town ("75015 PARIS").
+_POSTAL_LINE_RE = re.compile(r"[^\n]*\b\d{2}\s?\d{3}\s+[A-Z][A-Za-zÀ-ÿ' -]+[^\n]*")
 # Named entities as the policy writes them (used for "who" answers, instead of "the first
 # capitalised words"): an organisation followed by its legal form in brackets ("Organisation et
 # Développement (a simplified joint stock company"), a name ending in a legal-form suffix
@@ -97,20 +95,14 @@ def emails(text: str) -> list[str]:
     return seen
 
 
-def dpo_address(text: str) -> str | None:
-    """The DPO's postal address line as written in the policy, or None."""
-    m = _DPO_ADDRESS_RE.search(text)
-    return m.group(0).strip() if m else None
+def postal_lines(text: str) -> list[str]:
+    """Postal address lines as written (a line with a postcode and a town), in order."""
+    return [m.group(0).strip(" :•") for m in _POSTAL_LINE_RE.finditer(text)]
 
 
-def names(text: str) -> list[str]:
-    """Capitalised multi-word names and acronyms ("Organisation et Développement", "CNIL")."""
-    out: list[str] = []
-    for m in _NAME_RE.finditer(text):
-        value = m.group(0).strip(" –.,;:")
-        if len(value) > 2 and value not in out:
-            out.append(value)
-    return out
+def urls(text: str) -> list[str]:
+    """Web links, without trailing punctuation or closing quotes."""
+    return list(dict.fromkeys(m.group(0) for m in URL_RE.finditer(text)))
 
 
 def entities(text: str) -> list[str]:
@@ -146,9 +138,3 @@ def numbers_in(text: str) -> set[str]:
         if word in _WORD_NUMBERS:
             found.add(str(_WORD_NUMBERS[word]))
     return found
-
-
-def fold(text: str) -> str:
-    """Lower case without accents, for pattern matching ("Données" -> "donnees")."""
-    decomposed = unicodedata.normalize("NFKD", text.replace("’", "'"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()

@@ -1,6 +1,8 @@
-"""Layout-aware parser for the OMNES 'Legal notice and privacy policy' page (and policies laid
-out the same way): preamble (legal notice, controller, representatives, DPO), audience parts
-each with numbered sections I–VIII, contact, cookie policy and cookie tables.
+"""Layout parser for policies with audience parts, each with numbered sections (the OMNES
+"Legal notice and privacy policy" page and any policy laid out the same way): preamble (legal
+notice, controller, representatives, DPO), audience parts with sections I–VIII, contact, cookie
+policy and cookie tables. Everything specific to the layout comes from the profile
+(`profiles/omnes.yaml`: part titles → audiences, numeral → section slug, heading patterns).
 
 Returns [] when the layout is not recognised, so the caller falls back to the generic parser."""
 
@@ -8,51 +10,16 @@ from __future__ import annotations
 
 import re
 
-from knowledge.parsing import ROMAN_SLUGS, Section, slugify
+from knowledge.parsing import Section
+from knowledge.profile import Profile
+from knowledge.text import lines as _split_lines
+from knowledge.text import slugify
 
-NAME = "omnes-v1"
-ROMANS = list(ROMAN_SLUGS)
-_ROMAN = re.compile(r"^(VIII|VII|VI|IV|V|III|II|I)\s*[–—-]\s*(\S.*)$")
-_SUBHEAD = re.compile(r"^\d\)\s+\S")
-_UPDATED = re.compile(r"^Updated\b.*\d{4}\s*$")
-_TABLE_ROW = re.compile(r"(Internal cookies|Third-party cookies|^Subgroup of cookies)")
-
-# Part title → audience. Order matters (the staff title also says "applied").
-PART_AUDIENCE = [
-    (re.compile(r"video\s*(surveillance|protection)|cctv", re.I), "cctv"),
-    (re.compile(r"alumn", re.I), "alumni"),
-    (re.compile(r"business partner|partner", re.I), "partners"),
-    (re.compile(r"position|staff|teach|employ", re.I), "staff"),
-    (re.compile(r"student|learner", re.I), "students"),
-    (re.compile(r"website|visit|prospect|communication", re.I), "prospects"),
-]
-
-COOKIE_SLUGS = [
-    ("MORE INFORMATION", "more-information"),
-    ("WHAT IS", "what-is-a-cookie"),
-    ("INFORMATION ABOUT COOKIES", "what-is-a-cookie"),
-    ("PURPOSE", "purposes"),
-    ("OUR USE", "purposes"),
-    ("INFORMATION COLLECTED", "information-collected"),
-    ("TYPES", "types"),
-    ("MANAGEMENT", "management"),
-    ("DURATION", "duration"),
-]
+NAME = "numbered-parts-v2"
 
 
 def _lines(text: str) -> list[tuple[int, int]]:
-    out, pos = [], 0
-    for line in text.split("\n"):
-        out.append((pos, pos + len(line)))
-        pos += len(line) + 1
-    return out
-
-
-def part_audience(title: str) -> str | None:
-    for pattern, audience in PART_AUDIENCE:
-        if pattern.search(title):
-            return audience
-    return None
+    return [(a, b) for a, b, _ in _split_lines(text)]
 
 
 def _is_caps_heading(s: str) -> bool:
@@ -60,7 +27,12 @@ def _is_caps_heading(s: str) -> bool:
     return 3 <= len(s) <= 60 and len(letters) >= 3 and s.upper() == s and not s.endswith((".", ",", ";"))
 
 
-def parse(text: str) -> list[Section]:
+def parse(text: str, profile: Profile) -> list[Section]:
+    _ROMAN = profile.regex("numeral_heading")
+    _SUBHEAD = profile.regex("subheading")
+    slugs = profile.sections
+    ROMANS = list(slugs)
+    known = set(profile.audiences)
     lines = _lines(text)
     line = [text[s:e].strip() for s, e in lines]
     n = len(lines)
@@ -74,7 +46,7 @@ def parse(text: str) -> list[Section]:
         numeral = m.group(1)
         if numeral == "I":
             runs.append([])
-        elif not runs or ROMANS.index(numeral) != ROMANS.index(runs[-1][-1][1]) + 1:
+        elif numeral not in slugs or not runs or ROMANS.index(numeral) != ROMANS.index(runs[-1][-1][1]) + 1:
             continue  # out of sequence: not a section heading
         runs[-1].append((i, numeral, s))
     runs = [r for r in runs if len(r) >= 4]
@@ -102,8 +74,9 @@ def parse(text: str) -> list[Section]:
         return next((k for k in range(lo, hi) if pred(line[k])), None)
 
     last_heading = runs[-1][-1][0]
-    cookie_i = find(lambda s: s.upper().startswith("COOKIE POLIC"), last_heading, n)
-    contact_i = find(lambda s: s.lower() == "contact", last_heading, cookie_i or n)
+    cookie_start, contact_rx = profile.regex("cookies", "start"), profile.regex("contact_heading")
+    cookie_i = find(lambda s: bool(cookie_start.search(s.upper())), last_heading, n)
+    contact_i = find(lambda s: bool(contact_rx.search(s.lower())), last_heading, cookie_i or n)
     parts_end = contact_i if contact_i is not None else (cookie_i if cookie_i is not None else n)
 
     sections: list[Section] = []
@@ -120,25 +93,25 @@ def parse(text: str) -> list[Section]:
             sections.append(Section(section_id, audience, numeral, heading, start, end, context))
 
     # 3) preamble: legal notice, controller, representatives, DPO
-    _preamble(text, lines, line, titles[0][0], add)
+    _preamble(line, titles[0][0], add, profile)
 
     # 4) audience parts
     seen: set[str] = set()
     for idx, (run, (_tl, title)) in enumerate(zip(runs, titles, strict=True)):
-        audience = part_audience(title) or f"part{idx + 1}"
+        audience = profile.part_audience(title) or f"part{idx + 1}"
         if audience in seen:
             audience = f"{audience}{idx + 1}"
         seen.add(audience)
         run_end = titles[idx + 1][0] if idx + 1 < len(runs) else parts_end
         for k, (hi, numeral, heading) in enumerate(run):
             sec_end = run[k + 1][0] if k + 1 < len(run) else run_end
-            sid = f"{audience}/{ROMAN_SLUGS[numeral]}"
+            sid = f"{audience}/{slugs[numeral]}"
             # sub-headings "1) PERSONAL DATA PROVIDED BY YOU" become their own spans
             cuts = [hi + 1] + [j for j in range(hi + 1, sec_end) if _SUBHEAD.match(line[j])] + [sec_end]
             for a, b in zip(cuts, cuts[1:], strict=False):
                 sub = line[a] if _SUBHEAD.match(line[a]) else ""
                 body_start = a + 1 if sub else a
-                add(sid, audience if audience in _KNOWN else "general", numeral,
+                add(sid, audience if audience in known else "general", numeral,
                     f"{heading}: {sub}" if sub else heading, body_start, b, title)
 
     # 5) contact
@@ -147,15 +120,14 @@ def parse(text: str) -> list[Section]:
 
     # 6) cookie policy (caps headings), then the 2024 tables and purposes
     if cookie_i is not None:
-        _cookies(line, cookie_i, n, add)
+        _cookies(line, cookie_i, n, add, profile)
     return sections
 
 
-_KNOWN = {"prospects", "students", "alumni", "staff", "partners", "cctv"}
-
-
-def _preamble(text, lines, line, end_i, add) -> None:
-    ctrl_i = next((k for k in range(end_i) if line[k].lower().startswith("controller")), None)
+def _preamble(line, end_i, add, profile: Profile) -> None:
+    ctrl_rx = profile.regex("preamble", "controller_heading")
+    rep_rx, dpo_rx = profile.regex("preamble", "representatives"), profile.regex("preamble", "dpo")
+    ctrl_i = next((k for k in range(end_i) if ctrl_rx.search(line[k].lower())), None)
     legal_end = ctrl_i if ctrl_i is not None else end_i
     # legal notice: split at caps sub-headings, one section id
     def is_sub(s: str) -> bool:  # "EMBEDDERS", "SITE DESIGN"; not names like "NIJI" or "PLATFORM.SH"
@@ -169,7 +141,7 @@ def _preamble(text, lines, line, end_i, add) -> None:
         return
     heading = line[ctrl_i]
     # paragraphs after the controller heading, classified by what they say
-    k, current, block_start = ctrl_i + 1, None, ctrl_i + 1
+    k, current = ctrl_i + 1, None
     paras: list[tuple[int, int]] = []
     while k < end_i:
         while k < end_i and not line[k]:
@@ -183,9 +155,9 @@ def _preamble(text, lines, line, end_i, add) -> None:
     for a, b in paras:
         first = line[a]
         block = " ".join(line[a:b])
-        if re.search(r"\brepresentatives?\b|represented", block, re.I) and not first.startswith("•"):
+        if rep_rx.search(block.lower()) and not first.startswith("•"):
             kind = "representatives"
-        elif re.search(r"data protection officer", first, re.I) and len(block) < 400:
+        elif dpo_rx.search(first.lower()) and len(block) < 400:
             kind = "dpo"
         elif first.startswith("•") and current == "representatives":
             kind = "representatives"
@@ -196,24 +168,24 @@ def _preamble(text, lines, line, end_i, add) -> None:
         else:
             groups.append((kind, a, b))
         current = kind
-    del block_start
-    names = {"controller": heading, "representatives": "Representatives outside the European Union",
-             "dpo": "Data Protection Officer"}
+    names = {"controller": heading, **(profile.data.get("preamble", {}).get("headings") or {})}
     for kind, a, b in groups:
-        add(f"general/{kind}", "general", "", names[kind], a, b)
+        add(f"general/{kind}", "general", "", names.get(kind, kind.capitalize()), a, b)
 
 
-def _cookies(line, cookie_i, n, add) -> None:
-    k = cookie_i
+def _cookies(line, cookie_i, n, add, profile: Profile) -> None:
+    _UPDATED, _TABLE_ROW = profile.regex("cookies", "updated"), profile.regex("cookies", "table_row")
+    start_rx = profile.regex("cookies", "start")
+    slugs = list((profile.data.get("cookies", {}).get("headings") or {}).items())
     updated = [j for j in range(cookie_i, n) if _UPDATED.match(line[j])]
     first_end = updated[0] + 1 if updated else n
     # 2020 policy: caps headings
     heads = [j for j in range(cookie_i, first_end) if _is_caps_heading(line[j])]
     for idx, j in enumerate(heads):
         nxt = heads[idx + 1] if idx + 1 < len(heads) else first_end
-        slug = next((s for key, s in COOKIE_SLUGS if key in line[j]), None)
+        slug = next((s for key, s in slugs if key in line[j]), None)
         if slug is None:
-            if line[j].upper().startswith("COOKIE POLIC"):
+            if start_rx.search(line[j].upper()):
                 continue
             slug = slugify(line[j])
         add(f"cookies/{slug}", "cookies", "", line[j].capitalize(), j + 1, nxt)

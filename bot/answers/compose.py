@@ -1,0 +1,122 @@
+"""From ranked answer units to what the answer rests on: whether the policy answers at all (the
+ranker's calibrated not-found threshold), whether the answer depends on who is asking (the best
+statements of several audience parts differ), and which units to quote (the best one, with close
+runners-up of the same section; a list's intro with its items when the question wants a list)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from knowledge import facts
+from knowledge.query import Query
+from knowledge.retrieve import SHARED_AUDIENCES, Retriever, UnitHit
+
+LIST_TYPES = ("recipients", "purpose", "data_list", "security")
+MAX_QUOTE = 1400
+MAX_TOTAL = 1800  # characters quoted in one answer at most
+RUNNER_UP = 0.6  # a unit of the same section within this share of the best score is quoted too
+NEIGHBOUR = 0.3  # a unit next to the best one within this share of its score joins its quote
+PART_CANDIDATE = 0.8  # an audience part competes when its best unit reaches this share of the best
+
+
+@dataclass
+class Composition:
+    hits: list[UnitHit]
+    found: bool
+    chosen: list[UnitHit] = field(default_factory=list)
+    spans: list[tuple[int, int]] = field(default_factory=list)  # quote offsets in the source, per chosen unit
+    conflict: list[str] = field(default_factory=list)  # audiences to ask about (empty: no need)
+
+
+def _norm(text: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def same_statement(a: str, b: str) -> bool:
+    """The same sentence repeated across audience parts (possibly with a clause added)."""
+    x, y = _norm(a), _norm(b)
+    if min(len(x), len(y)) < 3 or facts.numbers_in(a) != facts.numbers_in(b):
+        return False
+    return len(x & y) / min(len(x), len(y)) >= 0.85
+
+
+def audience_conflict(hits: list[UnitHit], retriever: Retriever) -> list[str]:
+    """Audience parts whose best statements answer the question differently ([] if none do)."""
+    top = hits[0]
+    askable = retriever.profile_audiences(askable=True)
+    if top.unit.audience not in askable:
+        return []  # the best answer applies to everyone (general part, cookies) or is about a topic part
+    best: dict[str, UnitHit] = {}
+    for h in hits:
+        aud = h.unit.audience
+        if aud in askable and aud not in best and h.score >= PART_CANDIDATE * top.score:
+            best[aud] = h
+    if len(best) < 2 or all(same_statement(h.unit.text, top.unit.text) for h in best.values()):
+        return []
+    kind = top.unit.section_id.rsplit("/", 1)[-1]
+    return [a for a in askable if f"{a}/{kind}" in retriever.section_ids] or sorted(best)
+
+
+def _span(hit: UnitHit, answer_type: str | None, scores: dict, neighbours: dict) -> tuple[int, int]:
+    """What to quote for a chosen unit: its own quote, the whole list for a list question, and the
+    units right next to it when they also match (the rule an example illustrates, the second half of
+    a definition, the sentence that completes a yes/no answer)."""
+    u = hit.unit
+    a, b = u.quote_start, u.quote_end
+    if u.kind in ("intro", "bullet") and (answer_type in LIST_TYPES or u.kind == "intro") \
+            and u.group_end - u.group_start <= MAX_QUOTE:
+        return min(a, u.group_start), max(b, u.group_end)
+    prev_u, next_u = neighbours.get(u.unit_id, (None, None))
+    for v in (prev_u, next_u):
+        if v is not None and (scores.get(v.unit_id, 0.0) >= NEIGHBOUR * hit.score or v.quote_start == u.start):
+            a, b = min(a, v.quote_start), max(b, v.quote_end)
+    return a, b
+
+
+def choose(hits: list[UnitHit], answer_type: str | None, retriever: Retriever) -> tuple[list[UnitHit], list[tuple[int, int]]]:
+    top = hits[0]
+    chosen = [top]
+    for h in hits[1:]:
+        if len(chosen) >= 3 or h.score < RUNNER_UP * top.score:
+            continue
+        if h.unit.section_id != top.unit.section_id or any(same_statement(h.unit.text, c.unit.text) for c in chosen):
+            continue
+        if answer_type == "duration" and not facts.durations(h.unit.text):
+            continue
+        chosen.append(h)
+    scores = {h.unit.unit_id: h.score for h in hits}
+    spans: list[tuple[int, int]] = []
+    total = 0
+    for h in chosen:
+        a, b = _span(h, answer_type, scores, retriever.neighbours)
+        if any(x <= a and b <= y for x, y in spans) or (spans and total + b - a > MAX_TOTAL):
+            continue
+        spans = [(x, y) for x, y in spans if not (a <= x and y <= b)] + [(a, b)]
+        total += b - a
+    merged: list[tuple[int, int]] = []
+    for a, b in sorted(spans):  # overlapping or touching quotes become one
+        if merged and a <= merged[-1][1] + 2:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    return chosen, merged
+
+
+def compose(retriever: Retriever, query: Query, *, audience: str | None, answer_type: str | None,
+            threshold: float, ask_audience: bool = True) -> Composition:
+    audiences = {audience} if audience and audience in retriever.audiences else None
+    hits = retriever.rank(query, k=40, audiences=audiences)
+    if not hits or hits[0].score < threshold:
+        return Composition(hits, False)
+    comp = Composition(hits, True)
+    if audiences is None and ask_audience:
+        comp.conflict = audience_conflict(hits, retriever)
+        if comp.conflict:
+            return comp
+    comp.chosen, comp.spans = choose(hits, answer_type, retriever)
+    return comp
+
+
+def shared(audience: str) -> bool:
+    return audience in SHARED_AUDIENCES

@@ -1,0 +1,75 @@
+"""Answer a policy question: compose from the ranked units, then say it.
+
+- not answered by the policy → say so plainly (a refusal, no citation), naming the closest section;
+- the answer depends on the audience and nobody said which → ask, and keep the question pending;
+- otherwise → the direct answer first, the exact quotes as citations, quick replies for the
+  other audiences when the answer came from one audience's part."""
+
+from __future__ import annotations
+
+from bot import conversation
+from bot.answers import Reply, compose, render
+from bot.catalogue import t
+from bot.conversation import State, Turn
+from knowledge.query import Query, with_text
+from knowledge.retrieve import Retriever
+
+STRONG = 2.5  # "clearly answered": this many times the not-found threshold (bounded below 1)
+
+
+def strong_evidence(threshold: float) -> float:
+    return min(0.9, max(STRONG * threshold, threshold + 0.2))
+
+
+def starters(lang: str) -> list[dict]:
+    return [{"label": t(f"starter_{i}", lang), "value": t(f"starter_{i}", lang)} for i in (1, 2, 3)]
+
+
+def _audience_replies(audiences: list[str], lang: str) -> list[dict]:
+    return [{"label": t(f"qr_{a}", lang), "value": t(f"qr_{a}", lang), "audience": a} for a in audiences]
+
+
+def _hits_trace(hits, n: int = 8) -> list[dict]:
+    return [{"section_id": h.unit.section_id, "score": round(h.score, 4), "dense": round(h.dense, 4),
+             "bm25": round(h.bm25, 3), "text": h.unit.text[:160]} for h in hits[:n]]
+
+
+def answer(query: Query, turn: Turn, state: State, retriever: Retriever, threshold: float, base: dict) -> Reply:
+    lang = query.lang
+    q = with_text(query, turn.question) if turn.question != query.text else query
+    answer_type = turn.answer_type or q.answer_type.label
+    comp = compose.compose(retriever, q, audience=turn.audience, answer_type=answer_type, threshold=threshold,
+                           ask_audience=not turn.from_pending)
+    trace = dict(base, answer_type=answer_type, audience=turn.audience, threshold=round(threshold, 4),
+                 rewritten_question=turn.question if turn.rewritten else None, from_pending=turn.from_pending,
+                 best_score=round(comp.hits[0].score, 4) if comp.hits else None, hits=_hits_trace(comp.hits))
+    if not comp.found:
+        trace["intent"] = "not_found"
+        text = t("refusal_not_found", lang)
+        if comp.hits:
+            h = comp.hits[0].unit
+            text = f"{text} {t('closest_section', lang, where=render.section_label(h.section_id, h.heading, h.audience, lang))}"
+        conversation.remember(state, turn, "refusal")
+        return Reply("refusal", text, trace=trace)
+    if comp.conflict:
+        trace.update(intent="clarify_audience", audiences=comp.conflict)
+        conversation.remember(state, turn, "clarification", answer_type=answer_type, pending=True,
+                              sections=[comp.hits[0].unit.section_id])
+        return Reply("clarification", t("clarify_audience", lang), quick_replies=_audience_replies(comp.conflict, lang),
+                     trace=trace)
+    cites = render.citations(comp.chosen, comp.spans, retriever.source_text, retriever.kb, lang)
+    text, stated = render.text(answer_type, comp.chosen, cites, lang)
+    trace.update(chosen=[{"section_id": c.section_id, "score": round(c.score, 4), "quote": c.quote[:300]}
+                         for c in cites], facts=stated)
+    answered_for = comp.chosen[0].unit.audience
+    quick = []
+    if answered_for in retriever.profile_audiences(askable=True) and turn.audience is None:
+        quick = _audience_replies([a for a in retriever.profile_audiences(askable=True) if a != answered_for
+                                   and f"{a}/{comp.chosen[0].unit.section_id.rsplit('/', 1)[-1]}"
+                                   in retriever.section_ids][:4], lang)
+    entities = [e for c in cites for e in render.facts.entities(c.quote)]
+    final_turn = Turn(turn.question, turn.audience or (answered_for if answered_for in retriever.audiences else None),
+                      answer_type, turn.rewritten, turn.from_pending, turn.sections)
+    conversation.remember(state, final_turn, "answer", answer_type=answer_type,
+                          sections=[c.section_id for c in cites], entities=entities)
+    return Reply("answer", text, cites, quick, trace)

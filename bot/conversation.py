@@ -1,0 +1,175 @@
+"""Conversation state and how a turn is understood against it.
+
+The state of a session is small, JSON-serialisable and holds redacted text only: who the visitor
+is (audience, once known), the last question with its answer type, sections and the entities its
+answer named, and a pending clarification. It lives behind the `StateStore` protocol: in memory by
+default (bounded, expiring, purged on a timer), in the database when several server processes must
+share it (`bot/store/state.py`), so a follow-up works whichever process receives it.
+
+`resolve()` turns a routed message into the question to answer: an audience statement fills the
+pending question; an elliptical or referring turn ("and for alumni?", "how long for that one?") is
+rewritten from the state; a new question replaces the topic but keeps who the visitor is."""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import asdict, dataclass, field
+from typing import Protocol
+
+MAX_QUESTION_CHARS = 600  # what the state keeps of a question (bounded, redacted)
+
+
+@dataclass
+class Topic:
+    question: str  # redacted (possibly rewritten) question
+    answer_type: str | None = None
+    section_ids: list[str] = field(default_factory=list)
+    audience: str | None = None
+    entities: list[str] = field(default_factory=list)  # names the answer stated (cookies, recipients...)
+    kind: str = "answer"
+
+
+@dataclass
+class State:
+    session_id: str
+    lang: str | None = None
+    site: str | None = None
+    audience: str | None = None  # who the visitor is / which part the conversation is about
+    last: Topic | None = None
+    pending: Topic | None = None  # a question waiting for the visitor's audience
+    turns: int = 0
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> State:
+        data = dict(data)
+        for key in ("last", "pending"):
+            if data.get(key):
+                data[key] = Topic(**data[key])
+        return cls(**data)
+
+
+class StateStore(Protocol):
+    def load(self, session_id: str) -> dict | None: ...
+
+    def save(self, session_id: str, data: dict) -> None: ...
+
+    def forget(self, session_id: str) -> None: ...
+
+
+class MemoryStateStore:
+    """Thread-safe LRU with an idle TTL; expired entries are purged on access and by a timer."""
+
+    def __init__(self, *, ttl_s: float = 1800.0, max_sessions: int = 10_000, clock=time.monotonic,
+                 purge_every_s: float = 60.0):
+        self.ttl_s, self.max_sessions, self._clock = ttl_s, max_sessions, clock
+        self._data: OrderedDict[str, tuple[float, dict]] = OrderedDict()
+        self._lock = threading.Lock()
+        self._timer: threading.Timer | None = None
+        self._purge_every = purge_every_s
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._data)
+
+    def load(self, session_id: str) -> dict | None:
+        now = self._clock()
+        with self._lock:
+            entry = self._data.get(session_id)
+            if entry is None:
+                return None
+            if now - entry[0] > self.ttl_s:
+                del self._data[session_id]
+                return None
+            self._data.move_to_end(session_id)
+            return dict(entry[1])
+
+    def save(self, session_id: str, data: dict) -> None:
+        with self._lock:
+            self._data[session_id] = (self._clock(), dict(data))
+            self._data.move_to_end(session_id)
+            while len(self._data) > self.max_sessions:
+                self._data.popitem(last=False)
+        self._arm()
+
+    def forget(self, session_id: str) -> None:
+        with self._lock:
+            self._data.pop(session_id, None)
+
+    def purge_expired(self) -> int:
+        now = self._clock()
+        with self._lock:
+            dead = [sid for sid, (touched, _) in self._data.items() if now - touched > self.ttl_s]
+            for sid in dead:
+                del self._data[sid]
+        return len(dead)
+
+    def _arm(self) -> None:
+        """A daemon timer purges expired sessions while any are held (no redacted text lingers)."""
+        if self._timer is not None or not self._purge_every:
+            return
+
+        def run() -> None:
+            self.purge_expired()
+            self._timer = None
+            if len(self):
+                self._arm()
+
+        self._timer = threading.Timer(self._purge_every, run)
+        self._timer.daemon = True
+        self._timer.start()
+
+
+def new_session_id() -> str:
+    return secrets.token_urlsafe(12)
+
+
+@dataclass(frozen=True)
+class Turn:
+    """What to answer this turn."""
+
+    question: str  # redacted text to retrieve with (the message, or its rewrite)
+    audience: str | None  # the audience part to answer for (None: not known)
+    answer_type: str | None  # from the message, or carried over from the topic it refers to
+    rewritten: bool = False
+    from_pending: bool = False
+    sections: tuple[str, ...] = ()  # sections of the topic a referring turn points at
+
+
+def resolve(message: str, intent: str, named: str | None, answer_type: str | None, state: State) -> Turn:
+    """The question this turn asks, given the conversation so far.
+
+    `intent` is the router's label (question, followup, audience_statement); `named` the audience
+    the message itself names (None if it names none); `answer_type` what the message asks for."""
+    audience = named or state.audience
+    if state.pending is not None and (intent == "audience_statement" or (named and intent == "followup")):
+        p = state.pending
+        return Turn(p.question, named or audience, p.answer_type, rewritten=True, from_pending=True,
+                    sections=tuple(p.section_ids))
+    if intent == "followup" and state.last is not None:
+        last = state.last
+        if named and named != last.audience:  # "and for alumni?": the same question, another part
+            return Turn(last.question, named, last.answer_type, rewritten=True)
+        text = f"{message} — {last.question}"[:MAX_QUESTION_CHARS]
+        return Turn(text, audience or last.audience, answer_type or last.answer_type, rewritten=True,
+                    sections=tuple(last.section_ids))
+    return Turn(message, audience, answer_type)
+
+
+def remember(state: State, turn: Turn, kind: str, *, answer_type: str | None = None,
+             sections=(), entities=(), pending: bool = False) -> None:
+    """Update the state after an answer (redacted text only, bounded). Who the visitor is
+    (`state.audience`) changes only when a message names it, never from what was answered."""
+    topic = Topic(turn.question[:MAX_QUESTION_CHARS], answer_type or turn.answer_type, list(sections)[:8],
+                  turn.audience, [e[:80] for e in list(entities)[:8]], kind)
+    if pending:
+        state.pending = topic
+        return
+    state.pending = None
+    if kind in ("answer", "rights_request"):
+        state.last = topic

@@ -1,0 +1,55 @@
+"""One turn of the conversation: route the (redacted, analysed) message, resolve it against the
+conversation state, and hand it to the matching answerer. Returns a `Reply`; the engine wraps it
+into an `Answer`, saves the state and records the exchange."""
+
+from __future__ import annotations
+
+from bot import conversation, routing
+from bot.answers import Reply, assistant, organisation, policy, rights_answer, simple
+from bot.catalogue import t
+from bot.conversation import State
+from knowledge.query import Query
+from knowledge.retrieve import Retriever
+
+REFUSAL_KEYS = {"injection": "refusal_injection", "other_person": "refusal_other_person",
+                "out_of_scope": "refusal_out_of_scope", "empty": "not_understood"}
+
+
+
+def respond(query: Query, state: State, retriever: Retriever, *, audience_hint: str | None = None,
+            notice=None) -> Reply:
+    lang = query.lang
+    threshold = retriever.not_found_threshold(query.model)
+    evidence = retriever.rank(query, k=1)
+    top = evidence[0].score if evidence else 0.0
+    r = routing.route(query, evidence=top, strong=policy.strong_evidence(threshold),
+                      has_context=state.last is not None, pending=state.pending is not None)
+    named = query.audience_named(set(retriever.audiences))
+    base = {"intent": r.intent, "intent_confidence": round(r.confidence, 3), "audience_named": named}
+    org = {"organisation": organisation(retriever.profile, lang)}
+    if r.intent in REFUSAL_KEYS:
+        return simple("refusal", REFUSAL_KEYS[r.intent], lang, capabilities=r.intent != "injection",
+                      values=org if r.intent == "out_of_scope" else None, **base)
+    if r.intent == "greeting":
+        return simple("greeting", "greeting", lang, capabilities=True, values=org, **base)
+    if r.intent == "thanks":
+        return simple("greeting", "thanks", lang, **base)
+    if r.intent == "assistant":
+        return assistant.answer(query, notice, lang, base)
+    if named:
+        state.audience = named
+    if r.intent == "audience_statement" and state.pending is None:
+        return Reply("greeting", t("audience_noted", lang, audience=t(f"aud_{named}", lang)),
+                     quick_replies=policy.starters(lang), trace=base)
+    audience = named or state.audience or (audience_hint if audience_hint in retriever.audiences else None)
+    if r.intent == "rights":
+        reply = rights_answer.answer(retriever, r.right or "overview", audience, lang, base)
+        conversation.remember(state, conversation.Turn(query.text, audience, None), reply.kind,
+                              sections=[c.section_id for c in reply.citations])
+        return reply
+    answer_type = query.answer_type.label
+    turn = conversation.resolve(query.text, r.intent, named, answer_type, state)
+    if turn.audience is None and audience:
+        turn = conversation.Turn(turn.question, audience, turn.answer_type, turn.rewritten, turn.from_pending,
+                                 turn.sections)
+    return policy.answer(query, turn, state, retriever, threshold, base)

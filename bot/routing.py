@@ -1,0 +1,64 @@
+"""What the visitor wants, from the same question embedding retrieval uses: small classifiers
+trained on labelled EN/FR examples (`bot/training/*.yaml`, rebuilt by `scripts/train_models.py`)
+give the intent (policy question, rights request, greeting, thanks, off-topic, prompt injection,
+someone else's data, a question about the assistant itself, a follow-up, an audience statement)
+and, for rights requests, which right.
+
+Refusing is the costly mistake, so a refusing intent needs its calibrated confidence, and an
+"off-topic" message that the policy answers strongly (retrieval evidence) is a policy question."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from knowledge import classify
+from knowledge.query import Query
+
+MODELS_DIR = Path(__file__).with_name("models")
+REFUSING = ("out_of_scope", "injection", "other_person")
+SOCIAL = ("greeting", "thanks")
+# Markup and SQL are injection whatever the wording: exact, structural patterns.
+_MARKUP = re.compile(r"<\s*/?\s*(script|iframe|img|svg|object|embed)\b|\b(union\s+select|drop\s+table)\b", re.I)
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+@dataclass(frozen=True)
+class Route:
+    intent: str
+    right: str | None = None
+    confidence: float = 0.0
+    probs: dict = field(default_factory=dict, compare=False)
+
+
+def _classifier(kind: str, model: str) -> classify.EmbeddingClassifier:
+    return classify.load(str(MODELS_DIR / f"{kind}-{model}.npz"))
+
+
+def route(query: Query, *, evidence: float, strong: float, has_context: bool, pending: bool) -> Route:
+    """`evidence`: the best answer unit's probability for this message; `strong`: the level at which
+    the policy clearly answers it; `has_context`: there is a previous topic; `pending`: a
+    clarification is waiting for the visitor's audience."""
+    text = query.text
+    if not _LETTER.search(text):
+        return Route("empty")
+    if _MARKUP.search(text):
+        return Route("injection", confidence=1.0)
+    pred = _classifier("intent", query.model).predict(query.vec)
+    probs = pred.probs
+    label, p = pred.best
+    if label in REFUSING:
+        cut = _classifier("intent", query.model).thresholds[_classifier("intent", query.model).classes.index(label)]
+        if p < max(cut, 0.5) or (label == "out_of_scope" and evidence >= strong):
+            label = "question"
+    if label in SOCIAL and len(text.split()) > 8 and probs.get("question", 0) + probs.get("rights", 0) > 0.2:
+        label = "question"  # "hello, how long do you keep my CV?"
+    if label == "followup" and not has_context and not pending:
+        label = "question"
+    if label == "audience_statement" and not pending and query.audience_named() is None:
+        label = "question"
+    right = None
+    if label == "rights":
+        right = _classifier("right", query.model).predict(query.vec).best[0]
+    return Route(label, right, p, probs)

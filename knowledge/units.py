@@ -1,0 +1,179 @@
+"""Chunks → answer units: the sentences, bullets, label + value blocks and table rows a question
+can be answered with. Each unit is an exact slice of the source (`source[start:end]`) and knows:
+
+- `quote_start`/`quote_end`: what to quote when it answers (a list intro with its items; a
+  sentence that depends on the previous one — "For example…", "These…" — with that sentence);
+- `context`: text it is embedded with but not quoted with (section heading and part title; a
+  bullet's list intro; the sentence an example depends on), so "Tradelab" and "For example, …"
+  are understood where they stand.
+Splitting rules are about text layout (lines, bullets, sentence ends), never about one policy."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from knowledge.text import lines as _lines
+from knowledge.types import Chunk
+
+VERSION = "units-v2"
+_SENT_SPLIT = re.compile(r"(?<=[.!?;])\s+(?=[A-Z“\"(«])")
+_BULLET = re.compile(r"^\s*(?:[•\-*–]|\d+[.)])\s+")
+_BREADCRUMB = re.compile(r"^\s*[\w' -]{1,30}\s[»›>]\s")
+# Sentences that only make sense with the one before them (English discourse markers).
+_DEPENDENT = re.compile(r"^\s*(for (example|instance)|e\.g\.|this|these|those|such|thus|in (this|that|such) case|"
+                        r"it|they|in addition|however|otherwise)\b", re.I)
+SHORT_LINE = 90
+MIN_CHARS = 12
+
+
+@dataclass(frozen=True)
+class Unit:
+    unit_id: str
+    chunk_id: str
+    section_id: str
+    audience: str
+    section: str
+    heading: str
+    kind: str  # sentence | bullet | intro | label | row
+    start: int  # exact source offsets of the unit
+    end: int
+    quote_start: int  # what to quote when this unit answers
+    quote_end: int
+    group_start: int  # the whole list (intro + every bullet) this unit belongs to; else = quote span
+    group_end: int
+    context: str  # embedded with the unit, never quoted (heading, part title, list intro, antecedent)
+    text: str
+
+    def embed_text(self) -> str:
+        return f"{self.context}\n{self.text}" if self.context else self.text
+
+
+def _is_label(line: str) -> bool:
+    """A short label line: "The site is hosted by :" or an upper-case sub-heading ("SITE DESIGN")."""
+    body = line.strip()
+    if not body or len(body) > 60 or _BULLET.match(line):
+        return False
+    return body.endswith(":") or (len(body) <= 40 and body.upper() == body and any(c.isalpha() for c in body))
+
+
+def _sentences(body: str) -> list[tuple[int, int]]:
+    spans, pos = [], 0
+    for piece in _SENT_SPLIT.split(body):
+        idx = body.find(piece, pos)
+        if idx < 0:
+            continue
+        spans.append((idx, idx + len(piece.rstrip())))
+        pos = idx + len(piece)
+    return spans
+
+
+def _record_block(block: list[tuple[int, int, str]]) -> bool:
+    """A paragraph of several short lines that are not sentences: a table row or a record."""
+    return len(block) >= 2 and all(len(ln.strip()) <= SHORT_LINE and not _BULLET.match(ln)
+                                   and not ln.rstrip().endswith((".", ";")) for _, _, ln in block)
+
+
+def split(chunk: Chunk, context: str = "") -> list[Unit]:
+    """The units of a chunk, in order, with offsets into the source."""
+    text, base = chunk.text, chunk.start
+    all_lines = _lines(text)
+    heading = "\n".join(p for p in (context, chunk.heading) if p)
+    raw: list[tuple[str, int, int]] = []  # (kind, start, end) relative to the chunk
+    blocks: list[list[tuple[int, int, str]]] = [[]]
+    for ln in all_lines:
+        (blocks[-1].append(ln) if ln[2].strip() else blocks.append([]))
+    for block in (b for b in blocks if b):
+        if _record_block(block) and not block[0][2].rstrip().endswith(":"):
+            raw.append(("row", block[0][0] + len(block[0][2]) - len(block[0][2].lstrip()), block[-1][1]))
+            continue
+        for a, _b, line in block:
+            if _BREADCRUMB.match(line):
+                continue
+            m = _BULLET.match(line)
+            offset = m.end() if m else len(line) - len(line.lstrip())
+            body = line.rstrip()[offset:]
+            kind = "bullet" if m else "sentence"
+            for x, y in _sentences(body):
+                raw.append((kind, a + offset + x, a + offset + y))
+    raw = _merge_labels(text, raw)
+    units: list[Unit] = []
+    for i, (kind, a, b) in enumerate(raw):
+        piece = text[a:b]
+        if len(piece.strip()) < MIN_CHARS and kind not in ("label", "row") or piece.strip() == chunk.heading.strip():
+            continue
+        qa, qb, extra = a, b, ""
+        ga, gb = _group(text, raw, i)
+        if piece.rstrip().endswith(":") and kind != "label":
+            kind = "intro"
+            qb = _list_end(raw, i, b)
+        elif kind == "bullet":
+            intro = _intro_of(text, raw, i)
+            extra = intro or ""
+        elif kind == "sentence" and _DEPENDENT.match(piece) and units and units[-1].kind == "sentence":
+            prev = units[-1]
+            qa = prev.start - base
+            extra = prev.text
+        ctx = "\n".join(p for p in (heading, extra) if p)
+        units.append(Unit(unit_id=f"{chunk.chunk_id}#{len(units)}", chunk_id=chunk.chunk_id,
+                          section_id=chunk.section_id, audience=chunk.audience, section=chunk.section,
+                          heading=chunk.heading, kind=kind, start=base + a, end=base + b,
+                          quote_start=base + qa, quote_end=base + qb, group_start=base + min(ga, qa),
+                          group_end=base + max(gb, qb), context=ctx, text=piece))
+    return units
+
+
+def _merge_labels(text: str, raw: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """A label line followed by short value lines ("The site is hosted by :" / "PLATFORM.SH") is one unit."""
+    out: list[tuple[str, int, int]] = []
+    i = 0
+    while i < len(raw):
+        kind, a, b = raw[i]
+        line = text[a:b]
+        if kind == "sentence" and _is_label(line) and i + 1 < len(raw) and raw[i + 1][0] == "sentence" \
+                and len(text[raw[i + 1][1]:raw[i + 1][2]]) <= 60 and "\n" in text[b:raw[i + 1][1]]:
+            j = i + 1
+            while j + 1 < len(raw) and text[raw[j][1]:raw[j][2]].rstrip().endswith(":") and raw[j + 1][0] == "sentence" \
+                    and len(text[raw[j + 1][1]:raw[j + 1][2]]) <= 60:
+                j += 1
+            out.append(("label", a, raw[j][2]))
+            i = j + 1
+            continue
+        out.append((kind, a, b))
+        i += 1
+    return out
+
+
+def _list_end(raw, i: int, end: int, max_chars: int = 2400) -> int:
+    """End offset of the bullet list introduced by unit i (its own end when none follows)."""
+    last = end
+    for kind, _a, b in raw[i + 1:]:
+        if kind != "bullet" or b - end > max_chars:
+            break
+        last = b
+    return last
+
+
+def _group(text: str, raw, i: int) -> tuple[int, int]:
+    """(start, end) of the list unit i belongs to (intro + bullets), or its own span."""
+    kind, a, b = raw[i]
+    if kind == "bullet":
+        j = i
+        while j > 0 and raw[j - 1][0] == "bullet":
+            j -= 1
+        if j > 0 and text[raw[j - 1][1]:raw[j - 1][2]].rstrip().endswith(":"):
+            j -= 1
+        return raw[j][1], max(b, _list_end(raw, j, raw[j][2]))
+    if text[a:b].rstrip().endswith(":"):
+        return a, _list_end(raw, i, b)
+    return a, b
+
+
+def _intro_of(text: str, raw, i: int) -> str | None:
+    """The list intro ("…in order to:") a bullet belongs to, if any precedes it in the chunk."""
+    j = i - 1
+    while j >= 0 and raw[j][0] == "bullet":
+        j -= 1
+    if j >= 0 and text[raw[j][1]:raw[j][2]].rstrip().endswith(":"):
+        return text[raw[j][1]:raw[j][2]]
+    return None

@@ -1,0 +1,65 @@
+"""Conversation state: what a turn means given the conversation so far (no models needed)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.conversation import MemoryStateStore, State, Topic, remember, resolve
+
+
+def _state(**kw) -> State:
+    return State("s1", **kw)
+
+
+@pytest.mark.parametrize("message, named", [("I'm a former student", "alumni"), ("je suis ancien élève", "alumni")])
+def test_an_audience_statement_answers_the_pending_question(message, named):
+    state = _state(pending=Topic("how long do you keep my data?", "duration"))
+    turn = resolve(message, "audience_statement", named, None, state)
+    assert turn.from_pending and turn.question == "how long do you keep my data?"
+    assert turn.audience == named and turn.answer_type == "duration"
+
+
+@pytest.mark.parametrize("message", ["and for alumni?", "et pour les anciens ?"])
+def test_and_for_another_audience_repeats_the_last_question_for_it(message):
+    state = _state(audience="students", last=Topic("who receives my data?", "recipients", ["students/IV-recipients"],
+                                                     "students"))
+    turn = resolve(message, "followup", "alumni", None, state)
+    assert (turn.question, turn.audience, turn.answer_type) == ("who receives my data?", "alumni", "recipients")
+
+
+@pytest.mark.parametrize("message, answer_type", [("how long for that one?", "duration"),
+                                                  ("et combien de temps ?", "duration")])
+def test_a_referring_turn_is_rewritten_from_the_last_topic(message, answer_type):
+    state = _state(last=Topic("which cookies does google analytics set", "data_list", ["cookies/tables-2024"]))
+    turn = resolve(message, "followup", None, answer_type, state)
+    assert turn.rewritten and message in turn.question and "google analytics" in turn.question
+    assert turn.answer_type == "duration" and turn.sections == ("cookies/tables-2024",)
+
+
+def test_a_new_question_keeps_who_the_visitor_is_but_not_the_topic():
+    state = _state(audience="staff", last=Topic("how long is my CV kept", "duration"))
+    turn = resolve("do you send my data abroad?", "question", None, "transfer", state)
+    assert not turn.rewritten and turn.question == "do you send my data abroad?" and turn.audience == "staff"
+
+
+def test_remember_keeps_only_bounded_redacted_state_and_never_infers_who_the_visitor_is():
+    state = _state()
+    turn = resolve("x" * 5000, "question", None, "duration", state)
+    remember(state, turn, "answer", sections=["staff/VII-storage"], entities=["Y" * 500])
+    assert len(state.last.question) <= 600 and len(state.last.entities[0]) <= 80
+    assert state.audience is None  # answering from the staff part does not make the visitor staff
+    assert len(str(state.to_dict())) < 4096
+    assert State.from_dict(state.to_dict()) == state
+
+
+def test_memory_store_expires_and_bounds_sessions():
+    now = [0.0]
+    store = MemoryStateStore(ttl_s=10, max_sessions=2, clock=lambda: now[0], purge_every_s=0)
+    for sid in ("a", "b", "c"):
+        store.save(sid, {"session_id": sid})
+    assert store.load("a") is None and store.load("c") == {"session_id": "c"}  # LRU bound
+    now[0] = 11
+    assert store.purge_expired() == 2 and len(store) == 0
+    store.save("d", {"session_id": "d"})
+    store.forget("d")
+    assert store.load("d") is None
