@@ -1,15 +1,23 @@
-"""What every suite adapter receives: settings, the knowledge base, progress bars, and the
-pipeline components, each built once per run (or injected by tests to reuse session fixtures)."""
+"""What every suite receives: settings, the knowledge base, progress bars, and the pipeline
+components, each built once per run (or injected by tests: fake engines, guards, retrievers)."""
 
 from __future__ import annotations
 
 import sys
+import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.errors import IndexMissingError
+from bot.errors import ConfigError
 from bot.settings import Settings
+from evals.datasets import POLICIES_DIR
+
+BASELINES_DIR = Path(__file__).parent / "baselines"
+KB_FACTS = POLICIES_DIR / "facts.toml"
+# Asked once before any timed question, so the first case does not pay for model loading.
+WARM_UP = (("How long do you keep my data as a student?", "en"),
+           ("Combien de temps gardez-vous mes données d'étudiant ?", "fr"))
 
 
 @dataclass
@@ -17,11 +25,11 @@ class EvalContext:
     settings: Settings
     kb: str
     progress: bool = True
-    guard_obj: object | None = None  # injected (tests) or built lazily by guard()
+    guard_obj: object | None = None  # injected (tests, console) or built lazily by guard()
     engine_obj: object | None = None
     retriever_factory: Callable[[str], object] | None = None
-    dataset_overrides: dict[str, Path] = field(default_factory=dict)  # suite -> dataset file
-    shared: dict[str, object] = field(default_factory=dict)  # results one suite leaves for another
+    dataset_overrides: dict[str, Path] = field(default_factory=dict)  # suite name -> dataset file
+    baselines_dir: Path = BASELINES_DIR  # committed baselines (`--save-baseline` writes here)
     _retrievers: dict[str, object] = field(default_factory=dict)
 
     def dataset(self, suite: str, default: Path) -> Path:
@@ -35,30 +43,36 @@ class EvalContext:
         return self.guard_obj
 
     def retriever(self, kb: str | None = None):
+        """The knowledge base's retriever (its error says to run `privacybot ingest` when missing)."""
         kb = kb or self.kb
         if kb not in self._retrievers:
-            try:
-                if self.retriever_factory is not None:
-                    self._retrievers[kb] = self.retriever_factory(kb)
-                else:
-                    from knowledge.retrieve import get_retriever
+            if self.retriever_factory is None:
+                from knowledge.retrieve import get_retriever
 
-                    self._retrievers[kb] = get_retriever(kb=kb, settings=self.settings)
-            except IndexMissingError as exc:
-                hint = "" if "privacybot ingest" in str(exc) else (
-                    f" Run `privacybot ingest{'' if kb == 'omnes' else ' --kb ' + kb}` first."
-                )
-                raise IndexMissingError(f"{exc}{hint}") from None
+                self._retrievers[kb] = get_retriever(kb=kb, settings=self.settings)
+            else:
+                self._retrievers[kb] = self.retriever_factory(kb)
         return self._retrievers[kb]
 
     def engine(self):
-        """An engine sharing this run's guard and retriever, with no conversation store:
-        evaluation questions are not visitor conversations and are never logged."""
+        """The engine of this knowledge base (`bot.engine.get_engine`), warmed up. Suites always
+        call it with `record=False`: evaluation traffic never reaches the conversation store."""
         if self.engine_obj is None:
-            from bot.engine import Engine
+            from bot.engine import get_engine
 
-            self.engine_obj = Engine(self.settings, guard=self.guard(), retriever=self.retriever(self.kb))
+            self.engine_obj = get_engine(self.settings, self.kb)
+            for question, lang in WARM_UP:
+                self.engine_obj.ask(question, lang=lang, record=False)
         return self.engine_obj
+
+    def kb_facts(self) -> dict:
+        """What the evaluation checks about the policy (DPO e-mail, audience parts), from
+        evals/policies/facts.toml: ground truth read from the policy, never from the engine."""
+        facts = tomllib.loads(KB_FACTS.read_text(encoding="utf-8")).get(self.kb)
+        if not isinstance(facts, dict) or not isinstance(facts.get("dpo_email"), str):
+            raise ConfigError(f"{KB_FACTS} has no [{self.kb}] table with dpo_email and audience_parts; add one "
+                              "(values taken from that policy's text).")
+        return facts
 
     def bar(self, items: Iterable, desc: str, total: int | None = None):
         """tqdm on stderr (silent when progress is off)."""
@@ -69,7 +83,3 @@ class EvalContext:
 
 def kb_settings(settings: Settings, kb: str | None) -> Settings:
     return settings if not kb or kb == settings.kb else settings.model_copy(update={"kb": kb})
-
-
-def repo_path(*parts: str) -> Path:
-    return Path(__file__).resolve().parent.joinpath(*parts)

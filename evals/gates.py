@@ -1,47 +1,25 @@
-"""Regression gates: `evals/thresholds.toml`, validated at load, and the comparison rules.
+"""Gates: `evals/thresholds.toml` (the only place for targets), validated at load, and the
+no-regression rule against a committed baseline (`evals/baselines/<suite>.json`).
 
-Every metric key a suite can produce is declared here (as a pattern), so a typo in the
-thresholds file is an error instead of a gate that silently never runs."""
+Metric keys are checked against the patterns each suite module declares (`METRICS`), so a typo
+in the thresholds file is an error instead of a gate that silently never runs."""
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from bot.errors import ConfigError
+from evals.provenance import sha256_file
+from evals.registry import SUITES
 
 THRESHOLDS_FILE = Path(__file__).parent / "thresholds.toml"
-LANG = r"(_(en|fr))?"
-_RETRIEVAL = [rf"recall_at_\d+{LANG}", rf"mrr{LANG}", rf"ndcg_at_\d+{LANG}"]
-_ENTITY = r"[A-Z][A-Z0-9_]*"
-_ANSWERS = [
-    rf"(fact|citation|kind|rights)_accuracy{LANG}",
-    r"(refusal|rights)_(precision|recall)",
-    r"refusal_citations",
-]
-_GUARD = [
-    rf"(precision|recall|f2)(_(structured|special|other|{_ENTITY}))?",
-    r"leak_rate(_(structured|special|other))?",
-    r"benign_alteration_rate",
-    r"presidio_(precision|recall|f2)(_(structured|special|other))?",
-    r"presidio_leak_rate(_(structured|special|other))?",
-]
-
-# Suite -> regexes (full match) of the metric keys that suite produces.
-KNOWN_METRICS: dict[str, list[str]] = {
-    "retrieval": _RETRIEVAL,
-    "answers": _ANSWERS,
-    "guard": _GUARD,
-    "answers_holdout": _ANSWERS,  # same adapter as `answers`, holdout dataset
-    "guard_blind": _GUARD,  # same adapter as `guard`, blind dataset
-    "latency": [r"(guard|retrieve|answer|total)_p(50|95|99)_ms", r"cold_start_s", r"cold_first_answer_ms"],
-    "generic": [*_RETRIEVAL, rf"(fact|citation|kind)_accuracy{LANG}"],
-    "load": [r"throughput_rps", r"p(50|95|99)_ms", r"error_rate", r"errors", r"rss_mb", r"requests"],
-}
-SUITES = tuple(KNOWN_METRICS)
+NO_REGRESSION = "no_regression"
 
 
 @dataclass(frozen=True)
@@ -50,52 +28,58 @@ class Gate:
     metric: str
     bound: float
     direction: str  # "min" (value >= bound) or "max" (value <= bound)
-
-    @property
-    def symbol(self) -> str:
-        return "≥" if self.direction == "min" else "≤"
+    rule: str = "thresholds.toml"  # or "baseline 0.812 − CI half-width 0.071"
 
     def describe(self) -> str:
-        return f"{self.symbol} {self.bound:g}"
+        return f"{'≥' if self.direction == 'min' else '≤'} {self.bound:.4g}"
 
     def passes(self, value: float | None) -> bool:
         """A missing or NaN value fails: a metric that disappears must not pass silently."""
         if value is None or (isinstance(value, float) and math.isnan(value)):
             return False
-        eps = 1e-9
-        return value >= self.bound - eps if self.direction == "min" else value <= self.bound + eps
+        return value >= self.bound - 1e-9 if self.direction == "min" else value <= self.bound + 1e-9
 
     def to_dict(self) -> dict:
-        return {self.direction: self.bound}
+        return {self.direction: self.bound, "rule": self.rule}
+
+
+@dataclass
+class SuiteGates:
+    fixed: dict[str, Gate] = field(default_factory=dict)
+    no_regression: bool = False  # plus one gate per metric of the committed baseline
 
 
 def is_known_metric(suite: str, key: str) -> bool:
-    return any(re.fullmatch(p, key) for p in KNOWN_METRICS.get(suite, ()))
+    return suite in SUITES and any(re.fullmatch(p, key) for p in SUITES[suite].scoring.METRICS)
 
 
-def parse_thresholds(data: dict, source: str = "thresholds.toml") -> dict[str, dict[str, Gate]]:
-    gates: dict[str, dict[str, Gate]] = {}
+def parse_thresholds(data: dict, source: str = "thresholds.toml") -> dict[str, SuiteGates]:
+    gates: dict[str, SuiteGates] = {}
     for suite, table in data.items():
-        if suite not in KNOWN_METRICS:
+        if suite not in SUITES:
             raise ConfigError(f"{source}: unknown suite [{suite}]; use one of {', '.join(SUITES)}.")
         if not isinstance(table, dict):
             raise ConfigError(f"{source}: [{suite}] must be a table of metric = {{min = X}} or {{max = X}}.")
-        gates[suite] = {}
+        gates[suite] = SuiteGates()
         for key, rule in table.items():
+            if key == NO_REGRESSION:
+                if not isinstance(rule, bool):
+                    raise ConfigError(f"{source}: [{suite}] {NO_REGRESSION} must be true or false.")
+                gates[suite].no_regression = rule
+                continue
             if not is_known_metric(suite, key):
-                raise ConfigError(
-                    f"{source}: unknown metric '{key}' in [{suite}]; see evals/gates.py KNOWN_METRICS for valid keys."
-                )
+                raise ConfigError(f"{source}: unknown metric '{key}' in [{suite}]; see METRICS in "
+                                  f"evals/suites/{SUITES[suite].module}.py for valid keys.")
             if not isinstance(rule, dict) or len(rule) != 1 or next(iter(rule)) not in ("min", "max"):
                 raise ConfigError(f"{source}: [{suite}] {key} must be {{min = X}} or {{max = X}} (exactly one).")
             direction, bound = next(iter(rule.items()))
             if isinstance(bound, bool) or not isinstance(bound, int | float) or math.isnan(bound):
                 raise ConfigError(f"{source}: [{suite}] {key}: {direction} must be a number, got {bound!r}.")
-            gates[suite][key] = Gate(suite, key, float(bound), direction)
+            gates[suite].fixed[key] = Gate(suite, key, float(bound), direction)
     return gates
 
 
-def load_thresholds(path: Path | str | None = None) -> dict[str, dict[str, Gate]]:
+def load_thresholds(path: Path | str | None = None) -> dict[str, SuiteGates]:
     path = Path(path) if path else THRESHOLDS_FILE
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -106,22 +90,45 @@ def load_thresholds(path: Path | str | None = None) -> dict[str, dict[str, Gate]
     return parse_thresholds(data, str(path))
 
 
-@dataclass(frozen=True)
-class GateResult:
-    gate: Gate
-    value: float | None
-    passed: bool
-
-    def message(self) -> str:
-        shown = "missing" if self.value is None else f"{self.value:.4g}"
-        verdict = "passes" if self.passed else "FAILS"
-        return f"[{self.gate.suite}] {self.gate.metric} = {shown} {verdict} gate {self.gate.describe()}"
-
-
-def check_suite(suite: str, values: dict[str, float | None], gates: dict[str, dict[str, Gate]]) -> list[GateResult]:
-    """Compare a suite's metric values with its gates (one result per gate, missing = fail)."""
-    out = []
-    for key, gate in gates.get(suite, {}).items():
-        value = values.get(key)
-        out.append(GateResult(gate, value, gate.passes(value)))
+def gates_from_baseline(suite: str, baseline: dict) -> dict[str, Gate]:
+    """One gate per baseline metric that has a direction and an interval: the value must stay
+    within the baseline's bootstrap 95% half-width (below it when higher is better, else above)."""
+    out = {}
+    for key, m in baseline.get("metrics", {}).items():
+        if m.get("better") not in ("higher", "lower") or not m.get("ci") or m.get("value") is None:
+            continue
+        half = (m["ci"][1] - m["ci"][0]) / 2
+        sign, direction = (-1, "min") if m["better"] == "higher" else (1, "max")
+        out[key] = Gate(suite, key, m["value"] + sign * half, direction,
+                        f"baseline {m['value']:.4g} {'−' if sign < 0 else '+'} CI half-width {half:.3g}")
     return out
+
+
+def regression_gates(suite, ctx, enabled: bool) -> tuple[dict | None, dict[str, Gate], list[str]]:
+    """(committed baseline ctx.baselines_dir/<suite>.json or None, its no-regression gates, errors);
+    gates only when the thresholds ask for them, and only while the baseline is of the same dataset."""
+    path = Path(ctx.baselines_dir) / f"{suite.name}.json"
+    save = f"run `privacybot eval --suite {suite.name} --save-baseline` and commit evals/baselines/{suite.name}.json"
+    try:
+        base = json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise ConfigError(f"Baseline {path} is not valid JSON: restore it from git or {save}.") from None
+    if not enabled:
+        return base, {}, []
+    if base is None:
+        return None, {}, [f"no baseline for the no-regression gate: {save}"]
+    if base.get("dataset_sha256") != sha256_file(suite.path(ctx)):
+        return base, {}, [f"the dataset changed since the baseline was saved: {save}"]
+    return base, gates_from_baseline(suite.name, base), []
+
+
+def write_baseline(suite, ctx, entry: dict, header: dict) -> Path:
+    """ctx.baselines_dir/<suite>.json: this run's metrics, the dataset's sha256 and the commit."""
+    path = Path(ctx.baselines_dir) / f"{suite.name}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = {"suite": suite.name, "git_commit": header["git_commit"], "saved_at": datetime.now().strftime("%Y-%m-%d"),
+            "dataset_sha256": suite.path(ctx) and sha256_file(suite.path(ctx)),
+            "metrics": {k: {f: m[f] for f in ("value", "ci", "n", "unit", "better")}
+                        for k, m in entry["metrics"].items() if m["value"] is not None}}
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path

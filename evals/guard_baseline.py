@@ -1,14 +1,18 @@
-"""Vanilla Presidio for comparison: default recognizers, same spaCy models (full pipelines), en+fr."""
+"""Vanilla Presidio for comparison: Presidio's predefined recognizers for en and fr, the same spaCy
+models with their full pipelines, score threshold 0.35, the same replacement step."""
 
 from __future__ import annotations
 
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
 from presidio_analyzer.nlp_engine import NlpEngineProvider
 
-from guards.engine import quiet_presidio
-from guards.resolve import Span, merge_overlaps, redact_text
+from guards.analyzer import quiet_presidio
+from guards.redact import Redactor
+from guards.resolve import merge_overlaps
+from guards.types import Finding
 
 LANGS = ["en", "fr"]
+THRESHOLD = 0.35
 
 
 class VanillaPresidio:
@@ -25,9 +29,10 @@ class VanillaPresidio:
         registry = RecognizerRegistry(supported_languages=LANGS)
         registry.load_predefined_recognizers(languages=LANGS, nlp_engine=nlp)
         self.analyzer = AnalyzerEngine(registry=registry, nlp_engine=nlp, supported_languages=LANGS)
+        self.redactor = Redactor()
         quiet_presidio()
 
-    def run(self, text: str, lang: str) -> tuple[str, list[Span]]:
+    def run(self, text: str, lang: str | None) -> tuple[str, list[Finding]]:
         results = self.analyzer.analyze(text, language=lang if lang in LANGS else "en")
-        spans = merge_overlaps([Span(r.entity_type, r.start, r.end, r.score) for r in results if r.score >= 0.35])
-        return redact_text(text, spans), spans
+        found = merge_overlaps([Finding(r.entity_type, r.start, r.end, r.score) for r in results if r.score >= THRESHOLD])
+        return self.redactor.redact(text, found), found

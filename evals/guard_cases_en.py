@@ -110,9 +110,10 @@ CASES = [
     ("Hi! I'm pregnant 🤰 and my number is +33 7 12 34 56 78, can someone call me?",
      [("HEALTH", "pregnant"), ("PHONE_NUMBER", "+33 7 12 34 56 78")]),
     # --- near misses (not sensitive) ---------------------------------------------------------
-    ("Is 1 85 05 78 006 084 92 a valid format for a social security number?", []),
-    ("My friend says 4970 1000 0000 0007 is a card number, it is not, right?", []),
-    ("Is FR76 3000 6000 0112 3456 7890 188 a correct IBAN format?", []),
+    # recall first (issue 13): a number shaped like an identifier is redacted even when its checksum fails
+    ("Is 1 85 05 78 006 084 92 a valid format for a social security number?", [("FR_NIR", "1 85 05 78 006 084 92")]),
+    ("My friend says 4970 1000 0000 0007 is a card number, it is not, right?", [("ID_NUMBER", "4970 1000 0000 0007")]),
+    ("Is FR76 3000 6000 0112 3456 7890 188 a correct IBAN format?", [("IBAN_CODE", "FR76 3000 6000 0112 3456 7890 188")]),
     ("The room number is 2024-118 and the course code is MKT-301.", []),
     ("The policy is version 3.2.1 and was updated on 12/03/2024.", []),
     ("The fee is 1 250 euros, payable in 3 instalments.", []),

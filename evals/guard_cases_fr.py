@@ -119,9 +119,10 @@ CASES = [
     ("Mon NIR 1 00 09 59 350 118 08 et mon adresse 3 rue Nationale, 59000 Lille : je suis asthmatique.",
      [("FR_NIR", "1 00 09 59 350 118 08"), ("STREET_ADDRESS", "3 rue Nationale, 59000 Lille"), ("HEALTH", "asthmatique")]),
     # --- quasi-identifiants (non sensibles) --------------------------------------------------
-    ("Est-ce que 2 99 11 75 112 345 69 est un numéro de sécurité sociale valide ?", []),
-    ("Le numéro 4970 1000 0000 0007 est-il une vraie carte ? Je ne crois pas.", []),
-    ("FR76 3000 6000 0112 3456 7890 188 est-il un IBAN correct ?", []),
+    # priorité au rappel (issue 13) : un numéro en forme d'identifiant est masqué même si sa clé est fausse
+    ("Est-ce que 2 99 11 75 112 345 69 est un numéro de sécurité sociale valide ?", [("FR_NIR", "2 99 11 75 112 345 69")]),
+    ("Le numéro 4970 1000 0000 0007 est-il une vraie carte ? Je ne crois pas.", [("ID_NUMBER", "4970 1000 0000 0007")]),
+    ("FR76 3000 6000 0112 3456 7890 188 est-il un IBAN correct ?", [("IBAN_CODE", "FR76 3000 6000 0112 3456 7890 188")]),
     ("La salle B-204 et le code du cours MKT-301 sont sur l'emploi du temps.", []),
     ("La politique a été mise à jour le 12/03/2024, version 3.2.", []),
     ("Les frais sont de 1 250 euros en 3 fois.", []),

@@ -1,9 +1,13 @@
-"""The guard evaluation set: build it from the hand-written cases and validate it.
+"""Guard evaluation sets: load and validate them (the guard's only JSONL reader for these files).
 
-`python -m evals.guard_dataset` rewrites `evals/datasets/guard_set.jsonl` from
-`evals/guard_cases_en.py` / `guard_cases_fr.py`. Each line:
-`{"id","lang","text","spans":[{"entity","text","start","end"}]}`; offsets are computed by search
-(the n-th occurrence for a repeated span text) and `load_guard_set` fails on any span not found."""
+Guard sets (`evals/datasets/guard_*.jsonl`): `{"id","lang","text","spans":[{"entity","text"}]}`;
+`lang` is en, fr or mixed (a message mixing both: no hint is passed); offsets are found by search
+(the n-th occurrence for a repeated span text) and a span not in its text is an error.
+The presidio-research synthetic set (`../shared/data/presidio_synth_dev.jsonl`) has offsets and
+labels (`{"start","end","label"}`).
+
+`python -m evals.guard_dataset` rewrites `guard_set.jsonl` (the dev set) from
+`evals/guard_cases_en.py` / `guard_cases_fr.py`."""
 
 from __future__ import annotations
 
@@ -11,41 +15,70 @@ import json
 from pathlib import Path
 
 from bot.errors import InputError
-from guards.guard import ENTITIES
+from guards.types import ENTITIES
 
-DATASET = Path(__file__).parent / "datasets" / "guard_set.jsonl"
+DATASETS = Path(__file__).parent / "datasets"
+DATASET = DATASETS / "guard_set.jsonl"
+SYNTH = Path(__file__).resolve().parents[2] / "shared" / "data" / "presidio_synth_dev.jsonl"
+GUARD_SETS = {"dev": "guard_set.jsonl", "holdout": "guard_holdout.jsonl", "blind": "guard_blind.jsonl",
+              "blind_c": "guard_blind_c.jsonl"}
+LANGS = ("en", "fr", "mixed")
 
 
 def locate(text: str, spans: list[dict], where: str) -> list[dict]:
     """Add start/end to each span (searching left to right) or raise InputError."""
     out, used = [], []
     for span in spans:
-        entity, needle = span["entity"], span["text"]
+        entity, needle = span.get("entity"), span.get("text")
         if entity not in ENTITIES:
-            raise InputError(f"{where}: unknown entity '{entity}'.")
-        pos = text.find(needle)
+            raise InputError(f"{where}: unknown entity '{entity}'; use one of {', '.join(ENTITIES)}.")
+        pos = text.find(needle) if isinstance(needle, str) and needle else -1
         while pos != -1 and any(s <= pos < e for s, e in used):
             pos = text.find(needle, pos + 1)
-        if not needle or pos == -1:
-            raise InputError(f"{where}: span {entity} '{needle}' is not in the text.")
+        if pos == -1:
+            raise InputError(f"{where}: span {entity} '{needle}' is not in the text; copy it exactly.")
         used.append((pos, pos + len(needle)))
         out.append({"entity": entity, "text": needle, "start": pos, "end": pos + len(needle)})
     return out
 
 
+def _lines(path: Path):
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise InputError(f"Cannot read guard dataset {path} ({exc.strerror}); check the path.") from None
+    for lineno, line in enumerate(lines, 1):
+        if line.strip():
+            try:
+                yield lineno, json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError(f"{path.name} line {lineno}: not valid JSON ({exc.msg}); fix the line.") from None
+
+
 def load_guard_set(path: Path = DATASET) -> list[dict]:
-    records = []
-    seen: set[str] = set()
-    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        rec = json.loads(line)
+    records, seen = [], set()
+    for lineno, rec in _lines(path):
         where = f"{path.name} line {lineno}"
-        if rec.get("lang") not in ("en", "fr") or not isinstance(rec.get("text"), str) or rec.get("id") in seen:
-            raise InputError(f"{where}: needs a unique id, lang en|fr and text.")
+        if not isinstance(rec, dict) or rec.get("lang") not in LANGS or not isinstance(rec.get("text"), str) \
+                or not rec.get("id") or rec.get("id") in seen or not isinstance(rec.get("spans", []), list):
+            raise InputError(f"{where}: needs a unique id, lang ({'|'.join(LANGS)}), text and a spans list.")
         seen.add(rec["id"])
         rec["spans"] = locate(rec["text"], rec.get("spans", []), where)
         records.append(rec)
+    return records
+
+
+def load_synth(path: Path = SYNTH) -> list[dict]:
+    """presidio-research synthetic texts; spans keep their own labels (PERSON, GPE, US_SSN…)."""
+    records = []
+    for lineno, rec in _lines(path):
+        text = rec.get("text")
+        spans = []
+        for s in rec.get("spans", []):
+            if not (isinstance(s.get("start"), int) and isinstance(s.get("end"), int) and 0 <= s["start"] < s["end"] <= len(text)):
+                raise InputError(f"{path.name} line {lineno}: a span has bad offsets.")
+            spans.append({"entity": s["label"], "start": s["start"], "end": s["end"], "text": text[s["start"]:s["end"]]})
+        records.append({"id": rec.get("id", f"synth-{lineno}"), "lang": rec.get("lang", "en"), "text": text, "spans": spans})
     return records
 
 
@@ -64,11 +97,8 @@ def build() -> list[dict]:
 
 def main() -> None:
     records = build()
-    DATASET.parent.mkdir(parents=True, exist_ok=True)
     DATASET.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
-    benign = sum(not r["spans"] for r in records)
-    fr = sum(r["lang"] == "fr" for r in records)
-    print(f"wrote {len(records)} messages ({fr} French, {benign} benign) to {DATASET}")
+    print(f"wrote {len(records)} messages to {DATASET}")
 
 
 if __name__ == "__main__":

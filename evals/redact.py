@@ -13,10 +13,8 @@ PLACEHOLDER = "[REDACTED: guard unavailable]"
 
 class ReportRedactor:
     def __init__(self, guard_factory: Callable[[], object] | None = None, guard: object | None = None):
-        self._factory = guard_factory
-        self._guard = guard
+        self._factory, self._guard, self.failures = guard_factory, guard, 0
         self._cache: dict[tuple[str, str | None], str] = {}
-        self.failures = 0
 
     def _get_guard(self):
         if self._guard is None and self._factory is not None:
@@ -29,22 +27,16 @@ class ReportRedactor:
     def text(self, value: str, lang: str | None = None) -> str:
         if not isinstance(value, str) or not value.strip():
             return value
-        key = (value, lang)
-        if key in self._cache:
-            return self._cache[key]
-        guard = self._get_guard()
-        try:
-            if guard is None:
-                raise RuntimeError("no guard")
-            out = guard.inspect(value, lang=lang)
-            if getattr(out, "failed", False):
-                raise RuntimeError("guard failed")
-            redacted = out.text
-        except Exception:  # noqa: BLE001
-            self.failures += 1
-            redacted = PLACEHOLDER
-        self._cache[key] = redacted
-        return redacted
+        if (value, lang) not in self._cache:
+            try:
+                out = self._get_guard().inspect(value, lang=lang)  # no guard: AttributeError on None
+                if getattr(out, "failed", False):
+                    raise RuntimeError("guard failed")
+                self._cache[value, lang] = out.text
+            except Exception:  # noqa: BLE001 - fail closed
+                self.failures += 1
+                self._cache[value, lang] = PLACEHOLDER
+        return self._cache[value, lang]
 
     def deep(self, value: object, lang: str | None = None) -> object:
         """Redact every string inside `value` (dict keys are ids/labels and are kept)."""
@@ -61,11 +53,3 @@ class ReportRedactor:
 # Fields that are ids, labels or codes chosen by us, never free text from a person.
 _KEEP = frozenset({"id", "lang", "kind", "expected_kind", "section_id", "entity", "status", "metric"})
 
-
-def default_redactor() -> ReportRedactor:
-    def factory():
-        from guards.guard import get_guard
-
-        return get_guard()
-
-    return ReportRedactor(factory)

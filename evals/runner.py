@@ -1,17 +1,13 @@
-"""`privacybot eval`: run the suites through the real pipeline and write the report.
-
-Each suite is a module `evals/suite_<name>.py` exposing `datasets(ctx) -> list[Path]`,
-`validate(ctx)` (reads its datasets, raising DatasetError on a bad line), `NEEDS_INDEX` and
-`run(ctx) -> SuiteResult`. The runner validates everything first (thresholds, datasets,
-index), then runs suites one by one and rewrites metrics.json + report after each, so an
-interrupted run keeps its partial results and is marked INCOMPLETE."""
+"""`privacybot eval`: run registry suites (evals/registry.py) through the real pipeline and write
+the report. Everything is validated first (thresholds, datasets, index), then suites run one by one
+and metrics.json + report are rewritten after each, so an interrupted run keeps its partial
+results and is marked INCOMPLETE. Optional suites whose dataset is absent are skipped with a note."""
 
 from __future__ import annotations
 
-import importlib
 import json
-import shutil
 import time
+from collections import Counter
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -22,30 +18,17 @@ from evals import gates as gates_mod
 from evals.context import EvalContext, kb_settings
 from evals.provenance import header
 from evals.redact import ReportRedactor
+from evals.registry import resolve
 from evals.report import write_report
 from evals.results import SuiteResult
 
-DEFAULT_SUITES = ("retrieval", "answers", "guard", "latency", "generic", "answers_holdout", "guard_blind")
-ALL_SUITES = (*DEFAULT_SUITES, "load")
-SCHEMA = 1
+SCHEMA = 2
+BLIND_KEEP = ("id", "lang", "why")  # what a blind suite's failure list shows
+WORST = 15  # failures listed per suite (suites return all of theirs, worst first)
 
 
-def resolve_suites(names: list[str] | tuple[str, ...] | str) -> list[str]:
-    if isinstance(names, str):
-        names = [n.strip() for n in names.split(",") if n.strip()]
-    out: list[str] = []
-    for name in names or ["all"]:
-        expanded = DEFAULT_SUITES if name == "all" else (name,)
-        for n in expanded:
-            if n not in ALL_SUITES:
-                raise InputError(f"Unknown suite '{n}'. Use one of: {', '.join(ALL_SUITES)}, all.")
-            if n not in out:
-                out.append(n)
-    return out
-
-
-def suite_module(name: str):
-    return importlib.import_module(f"evals.suite_{name}")
+def resolve_suites(names) -> list[str]:
+    return [s.name for s in resolve(names)]
 
 
 def default_out_dir(settings: Settings) -> Path:
@@ -57,131 +40,101 @@ def default_out_dir(settings: Settings) -> Path:
     return out
 
 
-def load_baseline(path: Path | None, settings: Settings, explicit: bool) -> tuple[dict | None, Path | None]:
-    if path is None:
-        path = settings.reports_dir / "baseline"
+def load_report_baseline(path: Path) -> tuple[dict, str]:
+    """({suite: {"metrics": ...}}, git commit) of an earlier report directory (`--baseline DIR`)."""
     metrics = Path(path) / "metrics.json"
     if not metrics.exists():
-        if explicit:
-            raise InputError(f"Baseline {path} has no metrics.json. Pass a report directory written by `privacybot eval`.")
-        return None, None
+        raise InputError(f"Baseline {path} has no metrics.json. Pass a report directory written by `privacybot eval`.")
     try:
-        return json.loads(metrics.read_text(encoding="utf-8")), Path(path)
+        data = json.loads(metrics.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError):
         raise InputError(f"Baseline {metrics} is not valid JSON; pass another report directory.") from None
+    return data.get("suites", {}), data.get("header", {}).get("git_commit", "unknown")
 
 
-def _baseline_value(baseline: dict | None, suite: str, key: str):
-    try:
-        return baseline["suites"][suite]["metrics"][key]["value"]
-    except (KeyError, TypeError):
-        return None
-
-
-def _suite_entry(result: SuiteResult, duration: float, suite_gates: dict, baseline: dict | None) -> dict:
-    entry = result.to_dict()
-    entry.update(status="ok", duration_s=round(duration, 3), error=None)
-    for key, metric in entry["metrics"].items():
-        gate = suite_gates.get(key)
-        metric["threshold"] = gate.to_dict() if gate else None
-        metric["passed"] = gate.passes(metric["value"]) if gate else None
-        base = _baseline_value(baseline, result.name, key)
-        metric["baseline"] = base
-        metric["delta"] = None if base is None or metric["value"] is None else round(metric["value"] - base, 6)
-    missing = [k for k in suite_gates if k not in entry["metrics"]]
-    for key in missing:  # a gated metric the suite did not produce fails (and says so)
-        gate = suite_gates[key]
-        entry["metrics"][key] = {
-            "value": None, "ci": None, "n": None, "unit": "", "note": "not produced by this run",
-            "threshold": gate.to_dict(), "passed": False,
-            "baseline": _baseline_value(baseline, result.name, key), "delta": None,
-        }
+def _suite_entry(result: SuiteResult, gates: dict[str, list], base: dict | None) -> dict:
+    """The suite's report entry: each metric with its gates' verdicts and its baseline delta; a
+    gated metric the suite did not produce is added as missing (and fails)."""
+    entry = {**result.to_dict(), "status": "ok", "error": None}
+    for key in gates:
+        entry["metrics"].setdefault(key, {"value": None, "ci": None, "n": None, "unit": "",
+                                          "note": "not produced by this run"})
+    for key, m in entry["metrics"].items():
+        m["gates"] = [{"rule": g.rule, "gate": g.describe(), "passed": g.passes(m["value"])} for g in gates.get(key, [])]
+        m["passed"] = all(g["passed"] for g in m["gates"]) if m["gates"] else None
+        m["threshold"] = next((g.to_dict() for g in gates.get(key, []) if g.rule == "thresholds.toml"), None)
+        m["baseline"] = (base or {}).get("metrics", {}).get(key, {}).get("value")
+        m["delta"] = None if m["baseline"] is None or m["value"] is None else round(m["value"] - m["baseline"], 6)
     return entry
 
 
 def _gate_summary(report: dict) -> dict:
-    total, passed, failed = 0, 0, []
-    for name, suite in report["suites"].items():
-        for key, m in suite.get("metrics", {}).items():
-            if m.get("threshold") is None:
-                continue
-            total += 1
-            if m["passed"]:
-                passed += 1
-            else:
-                direction, bound = next(iter(m["threshold"].items()))
-                shown = "missing" if m["value"] is None else f"{m['value']:.4g}"
-                failed.append(f"[{name}] {key} = {shown}, gate {'≥' if direction == 'min' else '≤'} {bound:g}")
-    return {"total": total, "passed": passed, "failed": failed}
+    checks = [(False, f"[{name}] {e}") for name, suite in report["suites"].items() for e in suite.get("gate_errors", [])]
+    checks += [(g["passed"], f"[{name}] {key} = {'missing' if m['value'] is None else format(m['value'], '.4g')}, "
+                             f"gate {g['gate']} ({g['rule']})")
+               for name, suite in report["suites"].items() for key, m in suite.get("metrics", {}).items()
+               for g in m.get("gates", [])]
+    return {"total": len(checks), "passed": sum(ok for ok, _ in checks), "failed": [msg for ok, msg in checks if not ok]}
 
 
-def run_eval(
-    suites: list[str] | str = "all",
-    *,
-    settings: Settings | None = None,
-    kb: str | None = None,
-    out_dir: Path | None = None,
-    baseline_dir: Path | None = None,
-    save_baseline: bool = False,
-    thresholds_path: Path | None = None,
-    progress: bool = True,
-    context: EvalContext | None = None,
-    log: Callable[[str], None] = lambda _msg: None,
-) -> dict:
+def run_eval(suites: list[str] | str = "all", *, settings: Settings | None = None, kb: str | None = None,
+             out_dir: Path | None = None, baseline_dir: Path | None = None, save_baseline: bool = False,
+             thresholds_path: Path | None = None, progress: bool = True, context: EvalContext | None = None,
+             log: Callable[[str], None] = lambda _msg: None) -> dict:
     """Run `suites` and write the report into `out_dir`. Returns the report dict (metrics.json).
+    `save_baseline` writes each suite's metrics to evals/baselines/<suite>.json (ctx.baselines_dir).
 
     Raises: ConfigError (thresholds), DatasetError (bad dataset line), IndexMissingError (run
-    `privacybot ingest`) before any suite runs; KeyboardInterrupt after writing the partial
-    report."""
-    names = resolve_suites(suites)
+    `privacybot ingest`) before any suite runs; KeyboardInterrupt after writing the partial report."""
+    selected = resolve(suites)
     settings = kb_settings(settings or load_settings(), kb)
-    kb = settings.kb
     all_gates = gates_mod.load_thresholds(thresholds_path)
-    baseline, baseline_path = load_baseline(baseline_dir, settings, explicit=baseline_dir is not None)
-    ctx = context or EvalContext(settings=settings, kb=kb, progress=progress)
-    modules = {n: suite_module(n) for n in names}
+    report_base, report_commit = load_report_baseline(baseline_dir) if baseline_dir else (None, None)
+    ctx = context or EvalContext(settings=settings, kb=settings.kb, progress=progress)
 
     # Fail fast, before any work: bad dataset lines, then a missing index.
-    datasets: list[Path] = []
-    for mod in modules.values():
-        mod.validate(ctx)
-        datasets += [p for p in mod.datasets(ctx) if p not in datasets]
-    if any(getattr(mod, "NEEDS_INDEX", False) for mod in modules.values()):
-        ctx.retriever(kb)
+    runnable = [s for s in selected if not s.absent(ctx)]
+    for suite in runnable:
+        suite.scoring.validate(ctx, suite)
+    if any(s.needs_index for s in runnable):
+        ctx.retriever(ctx.kb)
 
     out_dir = Path(out_dir) if out_dir else default_out_dir(settings)
     out_dir.mkdir(parents=True, exist_ok=True)
     redactor = ReportRedactor(guard_factory=ctx.guard)
-    started = time.time()
+    started, names = time.time(), [s.name for s in selected]
     report = {
-        "schema": SCHEMA,
-        "started_at": datetime.fromtimestamp(started).strftime("%Y-%m-%d %H:%M:%S"),
-        "duration_s": 0.0,
-        "kb": kb,
-        "complete": False,
-        "suites_requested": names,
-        "suites_done": [],
-        "suites_missing": list(names),
-        "errors": {},
-        "header": header(datasets),
-        "baseline": {"path": str(baseline_path), "git_commit": baseline.get("header", {}).get("git_commit", "unknown")}
-        if baseline else None,
-        "gates": {"total": 0, "passed": 0, "failed": []},
-        "suites": {},
+        "schema": SCHEMA, "started_at": datetime.fromtimestamp(started).strftime("%Y-%m-%d %H:%M:%S"),
+        "duration_s": 0.0, "kb": ctx.kb, "complete": False, "suites_requested": names, "suites_done": [],
+        "suites_missing": list(names), "errors": {},
+        "header": header(list(dict.fromkeys(p for s in runnable for p in s.files(ctx)))),
+        "baseline": {"path": str(baseline_dir), "git_commit": report_commit} if baseline_dir else None,
+        "gates": {"total": 0, "passed": 0, "failed": []}, "suites": {},
+        "layout": {s.name: {"title": s.title, "family": s.family, "column": s.column or s.name} for s in selected},
     }
 
-    def flush() -> None:
-        report["duration_s"] = round(time.time() - started, 3)
-        report["complete"] = not report["suites_missing"]
+    def flush(name: str | None = None, entry: dict | None = None) -> None:
+        if entry is not None:
+            report["suites"][name] = entry
+            report["suites_done"].append(name)
+            report["suites_missing"].remove(name)
+        report.update(duration_s=round(time.time() - started, 3), complete=not report["suites_missing"])
         report["gates"] = _gate_summary(report)
         write_report(report, out_dir)
 
     flush()
-    for name in names:
-        t0 = time.perf_counter()
+    for suite in selected:
+        name, t0 = suite.name, time.perf_counter()
+        if suite not in runnable:
+            log(f"[eval] {name}: skipped (no dataset yet)")
+            flush(name, {"status": "skipped", "metrics": {}, "duration_s": 0.0, "error": None, "notes": [
+                f"Skipped: {suite.path(ctx).name} is not in evals/datasets/ yet; add it to run this suite."]})
+            continue
         log(f"[eval] {name}: running")
+        gates = all_gates.get(name, gates_mod.SuiteGates())
         try:
-            result = modules[name].run(ctx)
+            base, regression, gate_errors = gates_mod.regression_gates(suite, ctx, gates.no_regression)
+            result = suite.scoring.run(ctx, suite)
         except KeyboardInterrupt:
             report["errors"][name] = "interrupted (Ctrl-C) while running this suite"
             flush()
@@ -195,22 +148,19 @@ def run_eval(
             continue
         from evals.plots import render_suite
 
-        result.failures = redactor.deep(result.failures)
-        result.notes = redactor.deep(result.notes)
-        result.bench = {k: redactor.text(v) if isinstance(v, str) else v for k, v in result.bench.items()}
+        classes = Counter(f.get("why", "") for f in result.failures).most_common()
+        shown = result.failures[:WORST]
+        result.failures = [{k: f[k] for k in BLIND_KEEP if k in f} for f in shown] if suite.blind \
+            else redactor.deep(shown)
+        result.notes, result.bench = redactor.deep(result.notes), redactor.deep(result.bench)
         result.plots = render_suite(name, result.series, out_dir)
-        report["suites"][name] = _suite_entry(result, time.perf_counter() - t0, all_gates.get(name, {}), baseline)
-        report["suites_done"].append(name)
-        report["suites_missing"].remove(name)
-        flush()
+        by_metric = {k: [g for g in (gates.fixed.get(k), regression.get(k)) if g] for k in {*gates.fixed, *regression}}
+        entry = _suite_entry(result, by_metric, report_base.get(name) if report_base is not None else base)
+        entry.update(duration_s=round(time.perf_counter() - t0, 3), gate_errors=gate_errors,
+                     failure_classes=redactor.deep([[why, n] for why, n in classes]))
+        if save_baseline:
+            log(f"[eval] {name}: baseline saved to {gates_mod.write_baseline(suite, ctx, entry, report['header'])}")
+        flush(name, entry)
         log(f"[eval] {name}: done in {time.perf_counter() - t0:.1f} s")
-
-    if save_baseline:
-        target = settings.reports_dir / "baseline"
-        if target.resolve() != out_dir.resolve():
-            if target.exists():
-                shutil.rmtree(target)
-            shutil.copytree(out_dir, target)
-            log(f"[eval] saved as baseline: {target}")
     report["out_dir"] = str(out_dir)
     return report

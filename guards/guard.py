@@ -1,6 +1,12 @@
-"""The guard: `Guard.inspect(text, lang)` finds personal data and self-disclosed special categories,
-replaces each by `[ENTITY]` and returns an `Inspection`. It never raises on user text and fails
-closed: if analysis breaks, the redacted text is `[REDACTED]` and `failed=True`."""
+"""The guard: `Guard.inspect(text, lang, allow=...)` finds personal data, self-disclosed special
+categories and Art. 10 data, replaces each by `[ENTITY]` and returns an `Inspection`. It never
+raises on user text and fails closed: if analysis breaks, the redacted text is `[REDACTED]` and
+`failed=True`.
+
+Pipeline: normalise (offsets kept) → language (the hint, else detected; it only orders the
+languages: every language's recognizers run on every message) → Presidio analysis per chunk →
+person-name filter, disclosure-classifier fallback, public-data allowlist → merge → map back to
+the original offsets → presidio-anonymizer replacement."""
 
 from __future__ import annotations
 
@@ -8,20 +14,32 @@ import logging
 import threading
 from functools import lru_cache
 
-from guards.engine import LANGS, build_analyzer, load_yaml, quiet_presidio
+from guards.analyzer import build_analyzer, quiet_presidio
+from guards.config import LANGS, guard_config
 from guards.language import detect_language, preload
-from guards.notice import build_notice, failed_notice
-from guards.resolve import PersonFilter, Span, chunk_bounds, merge_overlaps, redact_text
-from guards.text import strip_controls
-from guards.types import _GUARD_TOKEN, SPECIAL_CATEGORIES, Finding, Inspection, Redacted
+from guards.normalise import normalise
+from guards.redact import Redactor
+from guards.resolve import PersonFilter, allow_keys, allowed, chunk_bounds, merge_overlaps
+from guards.types import _GUARD_TOKEN, ENTITIES, SPECIAL_CATEGORIES, Finding, Inspection, Redacted
 
 log = logging.getLogger("privacybot.guard")
 
 FAILED_PLACEHOLDER = "[REDACTED]"
-ENTITIES = (
-    "PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER", "IBAN_CODE", "CREDIT_CARD", "IP_ADDRESS", "LOCATION",
-    "DATE_TIME", "FR_NIR", "FR_INE", "STREET_ADDRESS",
-) + SPECIAL_CATEGORIES
+CLASSIFIER_PREFIX = "DisclosureClassifierRecognizer"
+MAX_PUBLIC_LINE = 240
+# what a published document can make public (never a disclosure, a secret or a classifier guess)
+PUBLIC_ENTITIES = frozenset(["PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER", "STREET_ADDRESS", "LOCATION", "ID_NUMBER",
+                             "IP_ADDRESS", "IBAN_CODE", "DATE_TIME"])
+
+
+def known_name(word: str) -> bool:
+    """A listed first name or surname that is not also a common word ("Kevin", "Becker"; not "Grace")."""
+    from guards.recognizers.names import load_names, load_surnames
+    from guards.text import fold
+
+    key = fold(word)
+    first, ambiguous = load_names()
+    return (key in first or key in load_surnames()) and key not in ambiguous
 
 
 def _normalise_lang(lang: str | None) -> str | None:
@@ -32,72 +50,120 @@ def _normalise_lang(lang: str | None) -> str | None:
 
 
 class Guard:
-    """Load once (both languages), then call `inspect` per message. Thread-safe for reading."""
+    """Load once, then call `inspect` per message. Thread-safe for reading.
 
-    def __init__(self, analyzer=None, config: dict | None = None):
-        self.config = config or load_yaml("guard.yaml")
+    `nlp_engine`: a Presidio NLP engine to use instead of the spaCy models (tests pass a stub)."""
+
+    def __init__(self, analyzer=None, config: dict | None = None, nlp_engine=None, detect=detect_language):
+        self.config = config or guard_config()
         person = self.config.get("person", {})
-        self.person_filter = PersonFilter(person.get("not_names", []), person.get("titles", []), float(person.get("min_score", 0.8)))
+        self.person_filter = PersonFilter(person.get("not_names", []), person.get("titles", []),
+                                          float(person.get("min_score", 0.8)), known_name)
         self.threshold = float(self.config.get("score_threshold", 0.5))
         self.chunk_chars = int(self.config.get("chunk_chars", 5000))
         self.chunk_overlap = int(self.config.get("chunk_overlap", 200))
-        self.analyzer = analyzer or build_analyzer(ner_gate=self.person_filter.may_contain_name)
-        preload()
-        self._lock = threading.Lock()
+        self.analyzer = analyzer or build_analyzer(nlp_engine=nlp_engine, ner_gate=self.person_filter.may_contain_name)
+        self.redactor = Redactor()
+        self.detect = detect
+        if detect is detect_language:
+            preload()
 
     # -- public API -------------------------------------------------------------------------
-    def inspect(self, text: str, lang: str | None = None, *, allow=None) -> Inspection:
-        """Redact `text`. `lang` ('en'/'fr'/other) is detected when not given."""
+    def inspect(self, text: str, lang: str | None = None, *, allow: frozenset[str] | None = None) -> Inspection:
+        """Redact `text`. `lang` ('en'/'fr'/other) is detected when not given; `allow` holds exact
+        public strings (from the knowledge base's policy): a finding equal to or inside one of them
+        is kept in clear."""
         out_lang = "en"
         try:
             if not isinstance(text, str):
                 raise TypeError("text must be a str")
-            code = _normalise_lang(lang) or detect_language(text)
+            norm = normalise(text)
+            code = _normalise_lang(lang) or self.detect(norm.text)
             out_lang = code if code in LANGS else "en"
-            if not text.strip():
+            if not norm.text.strip():
                 return Inspection(redacted=Redacted(text, _token=_GUARD_TOKEN), lang=out_lang)
-            spans = self._analyse(text, code)
-            findings = tuple(Finding(s.entity, s.start, s.end, float(s.score), s.recognizer) for s in spans)
-            entities = {s.entity for s in spans}
+            public = tuple(allow_keys(s) for s in allow or () if isinstance(s, str) and s.strip())
+            found = self._analyse(norm.text, out_lang, public)
+            findings = tuple(Finding(f.entity, *norm.span(f.start, f.end), f.score, f.recognizer) for f in found)
             return Inspection(
-                redacted=Redacted(redact_text(text, spans), _token=_GUARD_TOKEN),
+                redacted=Redacted(self.redactor.redact(text, list(findings)), _token=_GUARD_TOKEN),
                 findings=findings,
-                categories=frozenset(e for e in entities if e in SPECIAL_CATEGORIES),
-                notice=build_notice(entities, out_lang),
+                categories=frozenset(f.entity for f in findings if f.entity in SPECIAL_CATEGORIES),
                 lang=out_lang,
             )
         except Exception as exc:  # noqa: BLE001 - fail closed, never leak the text
             log.error("guard analysis failed (%s); message replaced by a placeholder", type(exc).__name__)
-            return Inspection(
-                redacted=Redacted(FAILED_PLACEHOLDER, _token=_GUARD_TOKEN),
-                notice=failed_notice(out_lang),
-                lang=out_lang,
-                failed=True,
-            )
+            return Inspection(redacted=Redacted(FAILED_PLACEHOLDER, _token=_GUARD_TOKEN), lang=out_lang, failed=True)
 
-    def redact(self, text: str, lang: str | None = None) -> Redacted:
-        return self.inspect(text, lang).redacted
+    def redact(self, text: str, lang: str | None = None, *, allow: frozenset[str] | None = None) -> Redacted:
+        return self.inspect(text, lang, allow=allow).redacted
+
+    def public_strings(self, document: str, lang: str | None = None) -> frozenset[str]:
+        """The public contacts, identifiers and names of a published document (a privacy policy):
+        each line of the document holding one (at most MAX_PUBLIC_LINE characters around it).
+        Pass them as `allow`: a visitor quoting the policy ("is the DPO dpo@…?", "131 Boulevard
+        de Sebastopol 75002 Paris?") keeps the text in clear."""
+        norm = normalise(document)
+        text = norm.text
+        found = self._analyse(text, _normalise_lang(lang) or "en", ())
+        out = set()
+        for f in found:
+            if f.entity not in PUBLIC_ENTITIES:
+                continue
+            start = max(text.rfind("\n", 0, f.start) + 1, f.start - MAX_PUBLIC_LINE // 2)
+            end = text.find("\n", f.end)
+            end = min(len(text) if end == -1 else end, f.end + MAX_PUBLIC_LINE // 2)
+            out.add(text[start:end].strip())
+        return frozenset(out)
 
     # -- internals --------------------------------------------------------------------------
-    def _analyse(self, text: str, code: str) -> list[Span]:
-        clean = strip_controls(text)  # same length: offsets stay valid
-        langs = [code] if code in LANGS else list(LANGS)  # unknown language: both pipelines (fail safe)
-        spans: list[Span] = []
-        for start, end in chunk_bounds(clean, self.chunk_chars, self.chunk_overlap):
-            chunk = clean[start:end]
+    def _analyse(self, text: str, lang: str, public: tuple) -> list[Finding]:
+        found: list[Finding] = []
+        for start, end in chunk_bounds(text, self.chunk_chars, self.chunk_overlap):
+            chunk = text[start:end]
             if not chunk.strip():
                 continue
-            for lang in langs:
-                for r in self.analyzer.analyze(chunk, language=lang, entities=list(ENTITIES)):
-                    if r.score < self.threshold or r.end <= r.start:
-                        continue
-                    meta = r.recognition_metadata or {}
-                    span = Span(r.entity_type, r.start + start, r.end + start, r.score, meta.get("recognizer_name", ""))
-                    if span.entity == "PERSON" and span.recognizer.startswith("SpacyRecognizer"):
-                        span = self.person_filter.apply(clean, span)
-                    if span is not None:
-                        spans.append(span)
-        return merge_overlaps(spans)
+            for r in self.analyzer.analyze(chunk, language=lang, entities=list(ENTITIES)):
+                if r.score < self.threshold or r.end <= r.start:
+                    continue
+                name = (r.recognition_metadata or {}).get("recognizer_name", "")
+                finding = Finding(r.entity_type, r.start + start, r.end + start, float(r.score), name)
+                if finding.entity == "PERSON" and name.startswith("SpacyRecognizer"):
+                    finding = self.person_filter.apply(text, finding)
+                if finding is not None:
+                    found.append(finding)
+        found = _classifier_fallback(text, found)
+        if public:
+            found = [f for f in found if f.entity not in PUBLIC_ENTITIES or not allowed(text[f.start:f.end], public)]
+        return merge_overlaps(found)
+
+
+def _classifier_fallback(text: str, found: list[Finding]) -> list[Finding]:
+    """Keep a classifier's clause only where no lexicon found a special category inside it, and
+    around (not over) the other findings in it: "[SEX_LIFE] [PERSON] [SEX_LIFE]" keeps both labels."""
+    guesses = [f for f in found if f.recognizer.startswith(CLASSIFIER_PREFIX)]
+    if not guesses:
+        return found
+    others = [f for f in found if not f.recognizer.startswith(CLASSIFIER_PREFIX)]
+    lexical = [f for f in others if f.entity in SPECIAL_CATEGORIES]
+    kept = []
+    for g in guesses:
+        if any(f.start < g.end and g.start < f.end for f in lexical):
+            continue
+        pos = g.start
+        for f in sorted((f for f in others if f.start < g.end and g.start < f.end), key=lambda f: f.start):
+            kept += _piece(text, g, pos, f.start)
+            pos = max(pos, f.end)
+        kept += _piece(text, g, pos, g.end)
+    return others + kept
+
+
+def _piece(text: str, g: Finding, start: int, end: int) -> list[Finding]:
+    while start < end and not text[start].isalnum():
+        start += 1
+    while end > start and not text[end - 1].isalnum():
+        end -= 1
+    return [Finding(g.entity, start, end, g.score, g.recognizer)] if sum(c.isalnum() for c in text[start:end]) >= 2 else []
 
 
 _lock = threading.Lock()

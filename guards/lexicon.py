@@ -12,16 +12,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 
-import yaml
-
-from bot.errors import ConfigError
+from guards.config import LEXICON_DIR, load_mapping
+from guards.errors import ConfigError
 from guards.text import fold
 from guards.types import SPECIAL_CATEGORIES
-
-LEXICON_DIR = Path(__file__).parent / "lexicons"
-LANGS = ("en", "fr")
 
 
 def term_to_regex(term: str) -> str:
@@ -71,6 +66,7 @@ class Lexicon:
     modifies_before: frozenset[str] = frozenset()  # "école catholique", "université catholique"
     question_starts: frozenset[str] = frozenset()  # a clause starting with these is a question/hypothesis
     here_words: frozenset[str] = frozenset()  # "diabetic here", "dyslexique ici"
+    family_pronouns: frozenset[str] = frozenset()  # "she", "il": cues after an earlier first-person cue
 
 
 def _cue_pattern(items: list[str] | None) -> re.Pattern | None:
@@ -135,6 +131,7 @@ def parse_lexicon(data: dict, name: str = "lexicon") -> Lexicon:
             modifies_before=_words(cues, "modifies_before"),
             question_starts=_words(cues, "question_starts"),
             here_words=_words(cues, "here"),
+            family_pronouns=_words(cues, "family_pronouns"),
         )
     except re.error as exc:
         raise ConfigError(f"{name}: a cue pattern is not valid ({exc}); fix the lexicon.") from None
@@ -145,8 +142,4 @@ def load_lexicon(lang: str) -> Lexicon:
     path = LEXICON_DIR / f"{lang}.yaml"
     if not path.exists():
         raise ConfigError(f"No lexicon for language '{lang}' ({path}); add guards/lexicons/{lang}.yaml.")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path.name} is not valid YAML ({exc.__class__.__name__}).") from None
-    return parse_lexicon(data, path.name)
+    return parse_lexicon(load_mapping(path, "lexicon"), path.name)

@@ -1,26 +1,12 @@
-"""Post-processing of analyzer results: tidy NER names, merge overlaps, build the redacted text."""
+"""Post-processing of analyzer results: tidy NER names, drop what the caller allows (public data),
+merge overlaps, split long texts into chunks."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from guards.text import fold
-from guards.types import SPECIAL_CATEGORIES
-
-
-@dataclass
-class Span:
-    entity: str
-    start: int
-    end: int
-    score: float
-    recognizer: str = ""
-
-    @property
-    def priority(self) -> tuple:
-        return (self.entity in SPECIAL_CATEGORIES, self.end - self.start, self.score)
-
+from guards.types import Finding
 
 _NAME_TOKEN = re.compile(r"[^\s,;:!?()\"«»]+")
 INSTITUTION_WORDS = frozenset(
@@ -36,7 +22,8 @@ class PersonFilter:
     """Keeps NER PERSON spans that look like a person's name: trims greetings and lower-case
     words at the edges, rejects institution/policy words, acronyms and lone sentence-initial words."""
 
-    def __init__(self, not_names: list[str], titles: list[str], min_score: float):
+    def __init__(self, not_names: list[str], titles: list[str], min_score: float, known_name=None):
+        self.known_name = known_name or (lambda word: False)  # a listed first name or surname
         self.not_names = frozenset(fold(str(w)) for w in not_names)
         self.titles = frozenset(fold(str(w)) for w in titles)
         self.min_score = min_score
@@ -61,12 +48,13 @@ class PersonFilter:
             before = text[: m.start()].rstrip()
             initial = not before or before[-1] in ".!?\n:"
             prev_word = fold(words[i - 1].group().strip(".")) if i else ""
-            if not word.strip(".'’-").isupper() and (not initial or prev_word in self.titles):
+            core = word.strip(".'’-")
+            if not core.isupper() and (not initial or prev_word in self.titles or self.known_name(core)):
                 return True
             prev_name = True
         return False
 
-    def apply(self, text: str, span: Span) -> Span | None:
+    def apply(self, text: str, span: Finding) -> Finding | None:
         if span.score < self.min_score:
             return None
         words = [(m.start() + span.start, m.end() + span.start, m.group()) for m in _NAME_TOKEN.finditer(text[span.start : span.end])]
@@ -86,21 +74,23 @@ class PersonFilter:
             return None  # "Lycée Victor Hugo", "rue Jean Jaurès", "Saint Pierre": a place, not a person
         if len(words) == 1:
             word = words[0][2].strip(".'’-")
-            if len(word) < 2 or (word.isupper() and len(word) > 1):
-                return None  # acronym (CNIL, OMNES) or initial
+            if self.known_name(word) and not word.isupper():
+                return Finding(span.entity, words[0][0], words[-1][1], span.score, span.recognizer)
+            if len(word) < 4 or (word.isupper() and len(word) > 1):
+                return None  # acronym (CNIL, OMNES), initial, or a short word NER guessed ("Ads")
             before = text[: words[0][0]].rstrip()
             prev = re.findall(r"[\w.'’]+$", before)
             prev_word = fold(prev[0].strip(".")) if prev else ""
             sentence_initial = not before or before[-1] in ".!?\n:"
             if sentence_initial and prev_word not in self.titles:
                 return None
-        return Span(span.entity, words[0][0], words[-1][1], span.score, span.recognizer)
+        return Finding(span.entity, words[0][0], words[-1][1], span.score, span.recognizer)
 
 
-def merge_overlaps(spans: list[Span]) -> list[Span]:
-    """Overlapping spans become one span covering their union, labelled by the best of them
-    (special category first, then the longer, then the higher score). Placeholders never nest."""
-    merged: list[list[Span]] = []
+def merge_overlaps(spans: list[Finding]) -> list[Finding]:
+    """Overlapping findings become one covering their union, labelled by the best of them (see
+    `Finding.priority`: special category, then shaped identifier, then score). Placeholders never nest."""
+    merged: list[list[Finding]] = []
     for span in sorted(spans, key=lambda s: (s.start, -s.end)):
         if merged and span.start < max(s.end for s in merged[-1]):
             merged[-1].append(span)
@@ -109,18 +99,27 @@ def merge_overlaps(spans: list[Span]) -> list[Span]:
     out = []
     for group in merged:
         best = max(group, key=lambda s: s.priority)
-        out.append(Span(best.entity, min(s.start for s in group), max(s.end for s in group), best.score, best.recognizer))
+        out.append(Finding(best.entity, min(s.start for s in group), max(s.end for s in group), best.score, best.recognizer))
     return out
 
 
-def redact_text(text: str, spans: list[Span]) -> str:
-    parts, cursor = [], 0
-    for span in spans:  # sorted, non-overlapping
-        parts.append(text[cursor : span.start])
-        parts.append(f"[{span.entity}]")
-        cursor = span.end
-    parts.append(text[cursor:])
-    return "".join(parts)
+_TOKENS = re.compile(r"[0-9a-z@]+")
+
+
+def allow_keys(text: str) -> tuple[str, str]:
+    """(digits, " token token ") of a string: numbers compare on their digits whatever the
+    separators ("01 40 09 30 00" = "0140093000"), other text on folded word tokens."""
+    tokens = _TOKENS.findall(fold(text))
+    return "".join(c for c in text if c.isdigit()), " " + " ".join(tokens) + " "
+
+
+def allowed(value: str, public: tuple[tuple[str, str], ...]) -> bool:
+    """True when `value` equals or lies inside one of the public strings (as `allow_keys`)."""
+    digits, words = allow_keys(value)
+    alnum = sum(c.isalnum() for c in value)
+    if len(digits) >= 6 and len(digits) * 2 >= alnum:
+        return any(digits in p_digits for p_digits, _ in public)
+    return words.strip() != "" and any(words in p_words for _, p_words in public)
 
 
 def chunk_bounds(text: str, size: int, overlap: int) -> list[tuple[int, int]]:

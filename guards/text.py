@@ -1,4 +1,7 @@
-"""Length-preserving text normalisation and tokenisation (offsets stay valid in the original)."""
+"""Length-preserving text folding and tokenisation for matching (offsets stay valid).
+
+The guard's fold is deliberately its own (one per side of the guard): it must keep one output
+character per input character so that every match maps back to the visitor's text."""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ from functools import lru_cache
 
 _APOSTROPHES = {"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"}
 TOKEN = re.compile(r"[a-z0-9]+")
-SENTENCE_END = re.compile(r"[.!?;\n\u2026]+")
+SENTENCE_END = re.compile(r"[.!?;\n\u2026]+(?=\s|$)|[!?;\n\u2026]+")
 
 
 @lru_cache(maxsize=4096)
@@ -17,6 +20,8 @@ def _fold_char(ch: str) -> str:
         return "'"
     if ch.isascii():
         return ch.lower()
+    if ch == "œ" or ch == "Œ":
+        return "œ"
     base = unicodedata.normalize("NFD", ch)[0].lower()
     return base if len(base) == 1 else ch
 
@@ -28,18 +33,33 @@ def fold(text: str) -> str:
     return "".join(_fold_char(c) for c in text)
 
 
-def sentence_bounds(folded: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence; sentences end at . ! ? ; newline or an ellipsis."""
+def sentence_bounds(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence; sentences end at . ! ? ; newline or an ellipsis (a dot
+    inside a token, as in an e-mail address or "06.12.34", does not end a sentence)."""
     bounds, start = [], 0
-    for m in SENTENCE_END.finditer(folded):
+    for m in SENTENCE_END.finditer(text):
         if m.start() > start:
             bounds.append((start, m.start()))
         start = m.end()
-    if start < len(folded):
-        bounds.append((start, len(folded)))
+    if start < len(text):
+        bounds.append((start, len(text)))
     return bounds
 
 
-def strip_controls(text: str) -> str:
-    """Replace control characters (except tab/newline) by spaces, keeping offsets."""
-    return "".join(" " if (unicodedata.category(c) == "Cc" and c not in "\n\t") else c for c in text)
+def clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The clause around [start, end) within its sentence: cut at commas, semicolons, dashes and
+    parentheses, then at the sentence bounds."""
+    s_start, s_end = 0, len(text)
+    for a, b in sentence_bounds(text):
+        if a <= start < b or (a < end <= b):
+            s_start, s_end = a, b
+            break
+    left = max(text.rfind(c, s_start, start) for c in ",;(—–:")
+    right_hits = [i for i in (text.find(c, end, s_end) for c in ",;)—–:") if i != -1]
+    c_start = left + 1 if left >= s_start else s_start
+    c_end = min(right_hits) if right_hits else s_end
+    while c_start < c_end and text[c_start].isspace():
+        c_start += 1
+    while c_end > c_start and text[c_end - 1].isspace():
+        c_end -= 1
+    return c_start, c_end

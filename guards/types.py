@@ -1,5 +1,8 @@
-"""Typed results of the guard. `Redacted` can only be built by the guard (see `_GUARD_TOKEN`),
-so a raw string can never be handed to the store by mistake."""
+"""Typed results of the guard and the entity names it reports (DESIGN.md contract).
+
+`Redacted` can only be built by the guard (see `_GUARD_TOKEN`), so a raw string can never be handed
+to the store by mistake. `Finding` is one detected span; offsets index the visitor's original text
+and the raw value is never kept."""
 
 from __future__ import annotations
 
@@ -7,17 +10,25 @@ from dataclasses import dataclass, field
 
 _GUARD_TOKEN = object()
 
-SPECIAL_CATEGORIES = (
-    "HEALTH",
-    "RELIGION",
-    "SEXUAL_ORIENTATION",
-    "SEX_LIFE",
-    "ETHNIC_ORIGIN",
-    "POLITICAL_OPINION",
-    "TRADE_UNION",
-    "GENETIC",
-    "BIOMETRIC",
+# GDPR Art. 9 special categories, plus Art. 10 (criminal offences and convictions): every entity
+# whose disclosure is "sensitive data" for the visitor notice and the store's statistics.
+ART9_CATEGORIES = (
+    "HEALTH", "RELIGION", "SEXUAL_ORIENTATION", "SEX_LIFE", "ETHNIC_ORIGIN", "POLITICAL_OPINION",
+    "TRADE_UNION", "GENETIC", "BIOMETRIC",
 )
+SPECIAL_CATEGORIES = ART9_CATEGORIES + ("CRIMINAL",)
+# identifiers with a fixed shape: none may survive the guard (the structured-leak gate)
+STRUCTURED = (
+    "EMAIL_ADDRESS", "PHONE_NUMBER", "IBAN_CODE", "CREDIT_CARD", "IP_ADDRESS", "FR_NIR", "FR_INE",
+    "US_SSN", "PASSPORT", "ID_NUMBER", "SECRET",
+)
+OTHER_PERSONAL = ("PERSON", "STREET_ADDRESS", "LOCATION", "DATE_TIME")
+ENTITIES = OTHER_PERSONAL + STRUCTURED + SPECIAL_CATEGORIES
+
+
+def entity_group(entity: str) -> str:
+    """'structured', 'special' or 'other' (how leak rates are grouped)."""
+    return "structured" if entity in STRUCTURED else "special" if entity in SPECIAL_CATEGORIES else "other"
 
 
 class Redacted:
@@ -49,6 +60,11 @@ class Redacted:
         return hash(("Redacted", self._text))
 
 
+# When two findings overlap, the union is labelled by the most specific: special categories first,
+# then identifiers proven by their shape, then the catch-all ID_NUMBER, then names and places.
+_RANK = {e: 3 for e in SPECIAL_CATEGORIES} | {e: 2 for e in STRUCTURED} | {"ID_NUMBER": 1, "SECRET": 2}
+
+
 @dataclass(frozen=True)
 class Finding:
     """One detected span. Offsets index the *original* text; the raw value is never kept."""
@@ -63,18 +79,21 @@ class Finding:
     def is_special_category(self) -> bool:
         return self.entity in SPECIAL_CATEGORIES
 
+    @property
+    def priority(self) -> tuple:
+        return (_RANK.get(self.entity, 0), self.score, self.end - self.start)
+
     def to_dict(self) -> dict:
         return {"entity": self.entity, "start": self.start, "end": self.end, "score": round(self.score, 4)}
 
 
 @dataclass(frozen=True)
 class Inspection:
-    """What `Guard.inspect` returns."""
+    """What `Guard.inspect` returns. The visitor-facing notice is the caller's job (bot/notice.py)."""
 
     redacted: Redacted
     findings: tuple[Finding, ...] = ()
     categories: frozenset[str] = field(default_factory=frozenset)  # special categories found
-    notice: str | None = None  # short message for the visitor, in their language
     lang: str = "en"
     failed: bool = False  # analysis broke: redacted is a placeholder (fail closed)
 

@@ -1,2 +1,14 @@
-"""Presidio recognizers Presidio lacks: French identifiers, phones, addresses, birth dates,
-names after a cue, and the GDPR Art. 9 special categories (lexicon-driven)."""
+"""The guard's recognizers (Presidio classes). Importing this package defines them, so that
+`guards/config/recognizers.yaml` can name them the way Presidio's registry names its own."""
+
+from guards.recognizers import (  # noqa: F401
+    address,
+    classifier,
+    contextual,
+    identifiers,
+    names,
+    obfuscated,
+    phone,
+    special,
+    stated,
+)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from guards.lexicon import Lexicon
-from guards.recognizers.base import RegexRecognizer
+from guards.lexicon import load_lexicon
+from guards.recognizers.base import GuardRecognizer
 from guards.recognizers.names import is_first_name, load_names
 from guards.text import fold
 
@@ -22,27 +22,33 @@ DATE = re.compile(
 )
 
 
-class DateOfBirthRecognizer(RegexRecognizer):
+class _LexiconRecognizer(GuardRecognizer):
+    """Reads one cue pattern (CUE_ATTR) from every language's lexicon, its own language first."""
+
+    CUE_ATTR = ""
+
+    def __init__(self, supported_language: str = "en", context: list[str] | None = None,
+                 supported_entities: list[str] | None = None, name: str | None = None):
+        super().__init__(supported_language, context, supported_entities, name)
+        self.lexicons = [load_lexicon(lang) for lang in self.langs]
+        self.cues = [c for c in (getattr(lex, self.CUE_ATTR) for lex in self.lexicons) if c is not None]
+
+
+class DateOfBirthRecognizer(_LexiconRecognizer):
     """A full date with a birth cue ("born", "date of birth", "né le", "date de naissance") shortly before
     it in the same sentence. Other dates ("three years", "in 2024", deadlines) are left alone."""
 
-    ENTITY = "DATE_TIME"
+    ENTITIES = ("DATE_TIME",)
+    CUE_ATTR = "birth"
     SCORE = 0.85
-    PATTERN = DATE
     WINDOW = 45
 
-    def __init__(self, lexicon: Lexicon, supported_language: str = "en"):
-        self.lexicon = lexicon
-        super().__init__(supported_language)
-
-    def accept(self, text, match):
-        if self.lexicon.birth is None:
-            return None
-        before = fold(text[max(0, match.start() - self.WINDOW) : match.start()])
-        before = re.split(r"[.!?\n]", before)[-1]
-        if self.lexicon.birth.search(before):
-            return match.start(), match.end(), self.SCORE
-        return None
+    def find(self, text):
+        for match in DATE.finditer(text):
+            before = fold(text[max(0, match.start() - self.WINDOW) : match.start()])
+            before = re.split(r"[.!?\n]", before)[-1]
+            if any(cue.search(before) for cue in self.cues):
+                yield "DATE_TIME", match.start(), match.end(), self.SCORE
 
 
 _CAP = r"[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’]+(?:-[A-ZÀ-ÖØ-Þa-zà-öø-ÿ][a-zà-öø-ÿ'’]+)*"
@@ -53,25 +59,18 @@ _CAP_PAIR = re.compile(rf"\s+({_CAP}[ ]{_CAP})(?![\w])")
 _STRONG = re.compile(r"name|appelle|nomme|moi c|called")
 
 
-class _CuedRecognizer(RegexRecognizer):
+class _CuedRecognizer(_LexiconRecognizer):
     """Finds the cue in the folded text and the value right after it in the original text."""
 
     STOPWORDS: frozenset[str] = frozenset()
 
-    def __init__(self, cue: re.Pattern | None, supported_language: str = "en"):
-        self.cue = cue
-        super().__init__(supported_language)
-
-    def analyze(self, text, entities, nlp_artifacts=None):  # noqa: D102
-        if (entities and self.ENTITY not in entities) or self.cue is None:
-            return []
+    def find(self, text):
         folded = fold(text)
-        results = []
-        for cue in self.cue.finditer(folded):
-            span = self.value_after(text, cue)
-            if span:
-                results.append(self.result(span[0], span[1], self.SCORE))
-        return results
+        for pattern in self.cues:
+            for cue in pattern.finditer(folded):
+                span = self.value_after(text, cue)
+                if span:
+                    yield self.supported_entities[0], span[0], span[1], self.SCORE
 
     def trim(self, text: str, start: int, value: str) -> tuple[int, int] | None:
         words = value.split(" ")
@@ -98,23 +97,19 @@ class NameAfterCueRecognizer(_CuedRecognizer):
     """"My name is Léa Martin", "je m'appelle Karim", "my son Lucas", "Regards, Anna Smith";
     after a weak cue ("I'm", "je suis") only a full name of two capitalised words."""
 
-    ENTITY = "PERSON"
+    ENTITIES = ("PERSON",)
+    CUE_ATTR = "names"
     SCORE = 0.9
     STOPWORDS = _NAME_STOP
 
-    def __init__(self, cue, supported_language="en", pair_cue=None):
-        self.pair_cue = pair_cue
-        super().__init__(cue, supported_language)
-
-    def analyze(self, text, entities, nlp_artifacts=None):  # noqa: D102
-        results = super().analyze(text, entities, nlp_artifacts)
-        if self.pair_cue is None or (entities and self.ENTITY not in entities):
-            return results
-        for cue in self.pair_cue.finditer(fold(text)):
-            m = _CAP_PAIR.match(text, cue.end())
-            if m and not any(fold(w) in self.STOPWORDS for w in m.group(1).split()):
-                results.append(self.result(m.start(1), m.end(1), self.SCORE))
-        return results
+    def find(self, text):
+        yield from super().find(text)
+        folded = fold(text)
+        for pair_cue in (lex.name_pairs for lex in self.lexicons if lex.name_pairs is not None):
+            for cue in pair_cue.finditer(folded):
+                m = _CAP_PAIR.match(text, cue.end())
+                if m and not any(fold(w) in self.STOPWORDS for w in m.group(1).split()):
+                    yield "PERSON", m.start(1), m.end(1), self.SCORE
 
     def value_after(self, text, cue):
         span = super().value_after(text, cue)
@@ -139,7 +134,8 @@ class NameAfterCueRecognizer(_CuedRecognizer):
 class ResidenceRecognizer(_CuedRecognizer):
     """A place named right after a residence/birthplace cue ("I live in Lyon", "j'habite à Nantes")."""
 
-    ENTITY = "LOCATION"
+    ENTITIES = ("LOCATION",)
+    CUE_ATTR = "residence"
     SCORE = 0.7
     STOPWORDS = _NAME_STOP
 
@@ -168,24 +164,18 @@ _DATE_WORDS = _NOT_PLACE | frozenset(
 )
 
 
-class BirthplaceRecognizer(RegexRecognizer):
+class BirthplaceRecognizer(_LexiconRecognizer):
     """The place after a birth cue in the same sentence, also past a date: "born 5 May 2000 in
     Marseille", "née le 02/09/2003 à Nantes", "born in 2001 in Lyon"."""
 
-    ENTITY = "LOCATION"
+    ENTITIES = ("LOCATION",)
+    CUE_ATTR = "birth"
     SCORE = 0.7
     WINDOW = 70
 
-    def __init__(self, lexicon: Lexicon, supported_language: str = "en"):
-        self.lexicon = lexicon
-        super().__init__(supported_language)
-
-    def analyze(self, text, entities, nlp_artifacts=None):  # noqa: D102
-        if (entities and self.ENTITY not in entities) or self.lexicon.birth is None:
-            return []
+    def find(self, text):
         folded = fold(text)
-        results = []
-        for cue in self.lexicon.birth.finditer(folded):
+        for cue in (c for pattern in self.cues for c in pattern.finditer(folded)):
             stop = re.compile(r"[!?\n]|\.(?:\s|$)").search(text, cue.end(), cue.end() + self.WINDOW)
             end = stop.start() if stop else min(len(text), cue.end() + self.WINDOW)
             for m in _PLACE.finditer(text, cue.end(), end):
@@ -194,6 +184,5 @@ class BirthplaceRecognizer(RegexRecognizer):
                     break  # something other than a date stands between the cue and the place
                 if fold(m.group(1).split(" ")[0].split("-")[0]) in _NOT_PLACE:
                     continue
-                results.append(self.result(m.start(1), m.end(1), self.SCORE))
+                yield "LOCATION", m.start(1), m.end(1), self.SCORE
                 break
-        return results

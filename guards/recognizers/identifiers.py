@@ -1,114 +1,93 @@
-"""Structured identifiers: French NIR (key-checked), INE, phone numbers (French and international),
-street addresses (French and English)."""
+"""Identifiers recognised by their shape. A checksum (NIR key, Luhn, IBAN mod-97) raises the score
+to 1.0 through `validate_result`; a failed checksum keeps the pattern's score (recall first: a
+number stated as a card or a NIR is still redacted, see `stated.py`)."""
 
 from __future__ import annotations
 
 import re
 
-import phonenumbers
+from guards.checksums import iban_valid, luhn_valid, nir_valid
+from guards.recognizers.base import GuardRecognizer, ShapeRecognizer
 
-from guards.checksums import nir_valid
-from guards.recognizers.base import RegexRecognizer
-
-_SEP = r"[ .\-\u00a0]?"
+_SEP = r"[ .\-]?"
 
 
-class FrNirRecognizer(RegexRecognizer):
-    """French social security number: 13 chars + 2-digit key; key = 97 - (n mod 97), 2A/2B → 19/18."""
+class FrNirRecognizer(ShapeRecognizer):
+    """French social security number: 13 chars + 2-digit key (key = 97 - n mod 97, 2A/2B → 19/18)."""
 
     ENTITY = "FR_NIR"
-    SCORE = 1.0
-    PATTERN = re.compile(
-        rf"(?<![\w])[1278]{_SEP}\d{{2}}{_SEP}\d{{2}}{_SEP}(?:\d{{2}}|2[AaBb]){_SEP}\d{{3}}{_SEP}\d{{3}}{_SEP}\d{{2}}(?![\w])"
-    )
+    FLAGS = re.IGNORECASE
+    PATTERNS = [("nir", rf"(?<![\w])[1278]{_SEP}\d{{2}}{_SEP}\d{{2}}{_SEP}(?:\d{{2}}|2[AB]){_SEP}\d{{3}}{_SEP}\d{{3}}{_SEP}\d{{2}}(?![\w])", 0.5)]
 
-    def accept(self, text, match):
-        return (match.start(), match.end(), self.SCORE) if nir_valid(match.group()) else None
+    def validate_result(self, pattern_text: str) -> bool | None:
+        return True if nir_valid(pattern_text) else None
 
 
-class FrIneRecognizer(RegexRecognizer):
-    """French student number (INE): 11 chars, 10 digits + 1 letter, or BEA 9 digits + 2 letters."""
+class FrIneRecognizer(ShapeRecognizer):
+    """French student number (INE): 10 digits + 1 letter, or 9 digits + 2 letters (BEA), a space
+    before the last two characters allowed."""
 
     ENTITY = "FR_INE"
-    SCORE = 0.8
-    PATTERN = re.compile(r"(?<![\w])(?:\d{10}[A-Za-z]|\d{9}[A-Za-z]{2})(?![\w])")
+    FLAGS = re.IGNORECASE
+    PATTERNS = [("ine", r"(?<![\w])(?:\d{9}\s?\d[A-Z]|\d{9}[A-Z]{2})(?![\w])", 0.6)]
 
 
-class PhoneNumberRecognizer(RegexRecognizer):
-    """Phone numbers validated by libphonenumber: French formats (06 12 34 56 78, +33 6 …, 0033 …)
-    and international numbers in +CC form; also US/UK national formats."""
+class LenientIbanRecognizer(ShapeRecognizer):
+    """An IBAN in any case and grouping; mod-97 raises the score, a typo does not hide it."""
 
-    ENTITY = "PHONE_NUMBER"
-    SCORE = 0.85
-    REGIONS = ("FR", "GB", "US")
-    PATTERN = re.compile(r"(?:\+|00|\(?0|\(?[1-9])[\d ().\-\u00a0/]{6,}\d")  # cheap pre-filter
-    FRENCH = re.compile(r"(?<![\w+])(?:(?:\+|00)33[ .\-]?(?:\(0\)[ .\-]?)?|0)[1-9](?:[ .\-]?\d{2}){4}(?![\w])")
-    IPV4 = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
+    ENTITY = "IBAN_CODE"
+    FLAGS = re.IGNORECASE
+    PATTERNS = [("iban", r"(?<![\w])[A-Z]{2}\d{2}(?:[ \-]?[A-Z0-9]{4}){2,7}(?:[ \-]?[A-Z0-9]{1,3})?(?![\w])", 0.55)]
 
-    def analyze(self, text, entities, nlp_artifacts=None):  # noqa: D102
-        if entities and self.ENTITY not in entities:
-            return []
-        if not self.PATTERN.search(text):
-            return []
-        seen: dict[tuple[int, int], None] = {}
-        for region in self.REGIONS:
-            try:
-                for m in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID):
-                    seen.setdefault((m.start, m.end))
-            except Exception:  # noqa: BLE001 - libphonenumber edge cases: fall back to no match
+    def validate_result(self, pattern_text: str) -> bool | None:
+        digits = sum(c.isdigit() for c in pattern_text)
+        if digits < 8:
+            return False  # "ab12 cdef ghij": words, not an account
+        return True if iban_valid(pattern_text) else None
+
+
+class CardNumberRecognizer(ShapeRecognizer):
+    """Card numbers with spaces, dots or dashes (Amex 4-6-5 too); Luhn-valid ones score 1.0, others
+    need a card word nearby (context) or are caught as stated or as a long digit run."""
+
+    ENTITY = "CREDIT_CARD"
+    PATTERNS = [
+        ("card", r"(?<![\d\w])(?:\d{4}[ .\-]?){3}\d{1,7}(?![\d\w])", 0.3),
+        ("amex", r"(?<![\d\w])3[47]\d{2}[ .\-]?\d{6}[ .\-]?\d{5}(?![\d\w])", 0.3),
+    ]
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        return True if luhn_valid(pattern_text) else None
+
+
+class FrPassportRecognizer(ShapeRecognizer):
+    """French passport number: 2 digits, 2 letters, 5 digits (e.g. 18AB34567)."""
+
+    ENTITY = "PASSPORT"
+    PATTERNS = [("fr_passport", r"(?<![\w])\d{2}[A-Z]{2}\d{5}(?![\w])", 0.6)]
+
+
+_DATE = re.compile(r"\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}|\d{4}[/.\-]\d{1,2}[/.\-]\d{1,2}")
+_YEARS = re.compile(r"(?:19|20)\d{2}\s?[\-/–]\s?(?:19|20)\d{2}")
+_MONEY_AFTER = re.compile(r"\s?(?:€|\$|£|eur\b|euros?\b|dollars?\b|pounds?\b|k€)", re.IGNORECASE)
+
+
+class DigitRunRecognizer(GuardRecognizer):
+    """Any run of at least 8 digits (single spaces, dots, dashes or slashes between groups) that no
+    other recognizer explains: an identifier the guard has no name for (ID_NUMBER). Dates, year
+    ranges and amounts of money are not identifiers; public numbers are allowed by the caller."""
+
+    ENTITIES = ("ID_NUMBER",)
+    RUN = re.compile(r"(?<![\w.,/\-])\d(?:[ .\-/]?\d)*(?![\w/])")
+    MIN_DIGITS = 8
+    SCORE = 0.5
+
+    def find(self, text):
+        for m in self.RUN.finditer(text):
+            run = m.group().rstrip(" .-/")
+            digits = sum(c.isdigit() for c in run)
+            if digits < self.MIN_DIGITS or _DATE.fullmatch(run) or _YEARS.fullmatch(run):
                 continue
-        # Numbers in reserved/unassigned blocks (e.g. UK 07700 900xxx) are not "valid" but are still
-        # phone numbers a visitor typed: accept "possible" ones with at least 9 digits that start
-        # like a dialled number (+, 00/0 trunk, or an area code in brackets). Leaking a
-        # phone number is worse than redacting a rare look-alike.
-        for region in self.REGIONS:
-            try:
-                for m in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.POSSIBLE):
-                    raw = m.raw_string
-                    digits = sum(ch.isdigit() for ch in raw)
-                    prefixed = raw.startswith(("+", "0", "("))  # international, trunk or area code
-                    if prefixed and digits >= 9 and not any(s <= m.start < e for s, e in seen):
-                        seen.setdefault((m.start, m.end))
-            except Exception:  # noqa: BLE001
+            if _MONEY_AFTER.match(text, m.start() + len(run)):
                 continue
-        for m in self.FRENCH.finditer(text):  # French formats even in unassigned blocks
-            if not any(s <= m.start() < e for s, e in seen):
-                seen.setdefault((m.start(), m.end()))
-        return [self.result(s, e, self.SCORE) for s, e in seen if not self.IPV4.fullmatch(text[s:e])]
-
-
-_FR_STREET_TYPES = (
-    r"rue|avenue|av\.?|boulevard|bd|place|pl\.|all[ée]e|impasse|chemin|quai|cours|route|square|passage|"
-    r"cit[ée]|voie|faubourg|rond-point|esplanade|r[ée]sidence|parvis|sentier|villa|hameau|lieu-dit"
-)
-_EN_STREET_TYPES = (
-    r"street|st\.?|road|rd\.?|avenue|ave\.?|lane|ln\.?|boulevard|blvd\.?|drive|dr\.?|court|ct\.?|place|"
-    r"square|sq\.?|way|terrace|close|crescent|gardens|grove|parkway|highway|hwy"
-)
-_STOP = (
-    r"(?:et|and|je|j'|i|mais|but|pour|for|to|in|a|à|au|since|depuis|with|avec|is|est|which|qui|near|pr[èe]s|"
-    r"where|o[ùu]|so|donc|then|puis|can|could|do|does|please|svp|merci|thanks|since|until|jusqu)"
-)
-_WORD = r"[A-Za-zÀ-ÖØ-öø-ÿ][\w'’\-]*"
-_NAME_WORDS = rf"(?:(?!{_STOP}\b){_WORD})(?:[ ](?!{_STOP}\b){_WORD}){{0,4}}"
-_POSTCODE = r"(?:,?\s*(?:\d{5}|\d{2}\s\d{3})\s+[A-ZÀ-Ý][\w\-]*(?:[ \-][A-ZÀ-Ý][\w\-]*)*(?:\s+(?:cedex|CEDEX)(?:\s\d{1,2})?)?)?"
-_UK_POSTCODE = r"(?:,?\s*[A-Z][\w]+(?:,?\s*[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}))?"
-_US_ZIP = r"(?:,?\s*[A-Z][a-z]+(?:\s[A-Z][a-z]+)*,?\s[A-Z]{2}\s\d{5}(?:-\d{4})?)?"
-
-
-class StreetAddressRecognizer(RegexRecognizer):
-    """A house number + street type + street name, optionally followed by a postcode and city."""
-
-    ENTITY = "STREET_ADDRESS"
-    SCORE = 0.85
-    PATTERN = re.compile(
-        rf"(?<![\w])\d{{1,4}}(?:\s?(?:bis|ter|[a-dA-D])\b)?,?\s+"
-        rf"(?:(?i:{_FR_STREET_TYPES})\s+(?:(?i:de la|de l'|de l’|du|des|de|d'|d’|la|le|les|l'|l’)\s*)?{_NAME_WORDS}{_POSTCODE}"
-        rf"|(?:{_WORD}[ ]){{1,4}}(?i:{_EN_STREET_TYPES})(?![\w]){_UK_POSTCODE}{_US_ZIP}{_POSTCODE})"
-    )
-
-    def accept(self, text, match):
-        end = match.end()
-        while end > match.start() and text[end - 1] in " ,.-":
-            end -= 1
-        return match.start(), end, self.SCORE
+            yield "ID_NUMBER", m.start(), m.start() + len(run), self.SCORE

@@ -6,17 +6,13 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from pathlib import Path
 
-import yaml
-
-from bot.errors import ConfigError
-from bot.yamlfile import load_mapping
-from guards.recognizers.base import RegexRecognizer
+from guards.config import LEXICON_DIR, guard_config, load_mapping
+from guards.errors import ConfigError
+from guards.recognizers.base import GuardRecognizer
 from guards.text import fold
 
-NAMES_FILE = Path(__file__).resolve().parent.parent / "lexicons" / "names.yaml"
-GUARD_FILE = Path(__file__).resolve().parent.parent / "config" / "guard.yaml"
+NAMES_FILE = LEXICON_DIR / "names.yaml"
 
 _L = "A-Za-zÀ-ÖØ-öø-ÿ"
 WORD = re.compile(rf"[{_L}][{_L}'’]*(?:-[{_L}][{_L}'’]*)*")
@@ -41,23 +37,42 @@ NOT_INTRO = frozenset(
 )
 
 
+def _lines(name: str) -> frozenset[str]:
+    path = LEXICON_DIR / name
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        raise ConfigError(f"The name list guards/lexicons/{name} is missing; run python -m guards.training.build_names.") from None
+    return frozenset(fold(line.strip()) for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
 @cache
 def load_names() -> tuple[frozenset[str], frozenset[str]]:
-    """(first names, names that also are common words/places and need a surname or a cue)."""
-    data = load_mapping(NAMES_FILE, "first-name list", fix="Fix guards/lexicons/names.yaml.")
+    """(first names, names that also are common words/places and need a surname or a cue).
+    Curated `names.yaml` plus the large lists built from Faker (`first_names.txt`, `common_words.txt`)."""
+    data = load_mapping(NAMES_FILE, "first-name list", required=("first_names",))
     if not isinstance(data.get("first_names"), list):
         raise ConfigError(f"{NAMES_FILE.name} needs a 'first_names' list.")
-    needs = frozenset(fold(str(n)) for n in data.get("needs_surname") or [])
-    return frozenset(fold(str(n)) for n in data["first_names"]) | needs, needs
+    needs = frozenset(fold(str(n)) for n in data.get("needs_surname") or []) | _lines("common_words.txt")
+    first = frozenset(fold(str(n)) for n in data["first_names"]) | _lines("first_names.txt")
+    return first | needs, needs
+
+
+@cache
+def curated_names() -> frozenset[str]:
+    """The hand-checked common first names of names.yaml: the only ones taken alone (no surname)."""
+    data = load_mapping(NAMES_FILE, "first-name list", required=("first_names",))
+    return frozenset(fold(str(n)) for n in data["first_names"])
+
+
+@cache
+def load_surnames() -> frozenset[str]:
+    return _lines("surnames.txt")
 
 
 @cache
 def not_names() -> frozenset[str]:
-    try:
-        data = yaml.safe_load(GUARD_FILE.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError):
-        return frozenset()
-    return frozenset(fold(str(w)) for w in (data.get("person") or {}).get("not_names", []))
+    return frozenset(fold(str(w)) for w in guard_config()["person"].get("not_names", []))
 
 
 def _is_cap(word: str) -> bool:
@@ -80,15 +95,16 @@ _SURNAME = re.compile(
 )
 
 
-class _NameBase(RegexRecognizer):
+class _NameBase(GuardRecognizer):
     ENTITY = "PERSON"
+    ENTITIES = ("PERSON",)
     SCORE = 0.8
-    PATTERN = WORD
 
-    def __init__(self, supported_language: str = "en"):
+    def __init__(self, supported_language: str = "en", context: list[str] | None = None,
+                 supported_entities: list[str] | None = None, name: str | None = None):
         self.first_names, self.needs_surname = load_names()
         self.stop = not_names()
-        super().__init__(supported_language)
+        super().__init__(supported_language, context, supported_entities, name)
 
     def surname_end(self, text: str, end: int, allow_lower: bool = False, max_words: int = 2) -> int:
         """Extend a name over following surname words (capitalised, ALL CAPS, or after particles)."""
@@ -129,13 +145,22 @@ class FirstNameRecognizer(_NameBase):
             if self._in_institution(text, words, i):
                 continue
             end = self.surname_end(text, m.end())
-            if end == m.end() and fold(word) in self.needs_surname:
+            if end == m.end() and (fold(word) in self.needs_surname or not self._lone_ok(text, m.start(), word)):
                 continue
             if end == m.end() and "-" not in word and word.isupper():
                 continue
             results.append(self.result(m.start(), end, self.SCORE))
             skip_to = end
         return results
+
+    @staticmethod
+    def _lone_ok(text: str, start: int, word: str) -> bool:
+        """A first name without a surname: only a curated common name, never at a sentence start
+        ("Claire et précise, …"), every part of a compound known ("Royaume-Uni" is no name)."""
+        before = text[:start].rstrip()
+        if not before or before[-1] in ".!?\n:":
+            return False
+        return all(p in curated_names() for p in _parts(word))
 
     @staticmethod
     def _in_institution(text: str, words: list, i: int) -> bool:
@@ -208,6 +233,8 @@ class SelfIntroRecognizer(_NameBase):
         known = is_first_name(first, self.first_names)
         if not (known and f not in self.needs_surname) and not _is_cap(first):
             return None
+        if not known and (len(words) < 2 or not _is_cap(words[1])):
+            return None  # "c'est Platform.sh ?", "this is Parcoursup": a lone unknown word is no name
         keep = [first]
         for w in words[1:]:
             fw = fold(w)
@@ -217,3 +244,49 @@ class SelfIntroRecognizer(_NameBase):
                 break
             keep.append(w)
         return start, start + len(" ".join(keep))
+
+
+_LOW = "a-zà-öø-ÿ"
+_LOWER_WORD = re.compile(rf"(?<![\w'’@.])[{_LOW}][{_LOW}'’]*(?:-[{_LOW}]{{2,}})*(?![\w@])")
+_LOWER_PARTICLES = frozenset(["de", "du", "van", "von", "le", "la", "mc", "el", "ben", "al"])
+_INTRO_BEFORE = re.compile(
+    r"(?:\b(?:i'?m|i am|je suis|j'?suis|jsuis|c'?est|moi c'?est|c|name is|name's|appelle|this is|ici|it'?s|"
+    r"daughter|son|fille|fils|wife|husband|femme|mari|details|nom|name)\s*:?\s*|^\s*|[:\n]\s*)$"
+)
+
+
+class LowercaseNameRecognizer(_NameBase):
+    """A full name typed in lower case ("jean-baptiste lefebvre", "jsuis lina bensaid", "my daughter
+    olivia chen-martin"): a known first name and a known surname, or a known first name and any
+    surname-like word right after a self-introduction or at the start of a line."""
+
+    SCORE = 0.8
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.surnames = load_surnames()
+
+    def _first(self, word: str) -> bool:
+        parts = _parts(word)
+        return bool(parts) and all(p in self.first_names and p not in self.needs_surname and len(p) > 2
+                                   and p not in self.stop and p not in NOT_INTRO for p in parts)
+
+    def _surname(self, word: str) -> bool:
+        parts = [p for p in re.split(r"[ \-'’]", fold(word)) if len(p) > 1 and p not in PARTICLES]
+        return bool(parts) and any(p in self.surnames and p not in self.needs_surname for p in parts)
+
+    def find(self, text):
+        words = list(_LOWER_WORD.finditer(text))
+        for i, m in enumerate(words[:-1]):
+            if not self._first(m.group()):
+                continue
+            j = i + 1
+            if fold(words[j].group()) in _LOWER_PARTICLES and j + 1 < len(words):
+                j += 1
+            nxt = words[j]
+            if text[m.end():nxt.start()].strip() or fold(nxt.group()) in self.stop or fold(nxt.group()) in NOT_INTRO:
+                continue
+            last = fold(nxt.group())
+            cued = bool(_INTRO_BEFORE.search(fold(text[max(0, m.start() - 20):m.start()])))
+            if self._surname(nxt.group()) or (cued and last not in self.needs_surname and last not in self.first_names):
+                yield "PERSON", m.start(), nxt.end(), self.SCORE

@@ -1,4 +1,4 @@
-"""GDPR Art. 9 special categories, self-disclosed, from the language's lexicon.
+"""GDPR Art. 9 special categories and Art. 10 (criminal offences), self-disclosed, from the lexicons.
 
 A lexicon term is a *disclosure* when the sentence ties it to the writer or their family:
 - strong: a self cue (I, my, je, mon, ma…) at most `near_tokens` tokens before it (or inside the
@@ -19,10 +19,10 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 
-from presidio_analyzer import LocalRecognizer, RecognizerResult
-
-from guards.lexicon import Lexicon
+from guards.lexicon import Lexicon, load_lexicon
+from guards.recognizers.base import GuardRecognizer
 from guards.text import TOKEN, fold, sentence_bounds
+from guards.types import SPECIAL_CATEGORIES
 
 STRONG_SCORE = 0.85
 WEAK_SCORE = 0.6
@@ -58,6 +58,14 @@ class _Sentence:
         self.starts = [t[0] for t in self.tokens]
         self.sentences = sentence_bounds(folded)
         self.sent_starts = [s for s, _ in self.sentences]
+        # the first token of the sentence after the first sentence holding a first-person cue:
+        # from there on, "he"/"she"/"il"/"elle" continue about the writer's family
+        self.family_from = len(self.tokens)
+        for k, (start, _end, tok) in enumerate(self.tokens):
+            if tok in lexicon.self_cues:
+                s_end = self.bounds(start)[1]
+                self.family_from = next((j for j in range(k, len(self.tokens)) if self.tokens[j][0] >= s_end), len(self.tokens))
+                break
 
     def index(self, pos: int) -> int:
         return bisect.bisect_left(self.starts, pos)
@@ -68,6 +76,8 @@ class _Sentence:
 
     def is_cue(self, k: int) -> bool:
         tok = self.tokens[k][2]
+        if tok in self.lex.family_pronouns and k >= self.family_from:
+            return True
         if tok not in self.lex.self_cues:
             return False
         if tok in self.lex.possessives and k + 1 < len(self.tokens):
@@ -156,33 +166,20 @@ def find_disclosures(text: str, lexicon: Lexicon, folded: str | None = None) -> 
     return out
 
 
-class SpecialCategoryRecognizer(LocalRecognizer):
-    """Presidio recognizer for the nine special categories in one language."""
+class SpecialCategoryRecognizer(GuardRecognizer):
+    """The special categories (Art. 9) and Art. 10, self-disclosed, with every language's lexicon on
+    every message: the recognizer's own language first, then the others (a mixed EN/FR message is
+    read with both, sentence by sentence)."""
 
-    def __init__(self, lexicon: Lexicon, supported_language: str | None = None):
-        self.lexicon = lexicon
-        super().__init__(
-            supported_entities=sorted(set(lexicon.categories) | set(lexicon.generic)),
-            supported_language=supported_language or lexicon.lang,
-            name=f"SpecialCategoryRecognizer_{supported_language or lexicon.lang}",
-        )
+    ENTITIES = SPECIAL_CATEGORIES
 
-    def load(self) -> None:  # noqa: D102
-        pass
+    def __init__(self, supported_language: str = "en", context: list[str] | None = None,
+                 supported_entities: list[str] | None = None, name: str | None = None):
+        super().__init__(supported_language, context, supported_entities, name)
+        self.lexicons = [load_lexicon(lang) for lang in self.langs]
 
-    def analyze(self, text, entities, nlp_artifacts=None):  # noqa: D102
-        wanted = set(entities or self.supported_entities)
-        return [
-            RecognizerResult(
-                entity_type=d.entity,
-                start=d.start,
-                end=d.end,
-                score=d.score,
-                recognition_metadata={
-                    RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                    RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-                },
-            )
-            for d in find_disclosures(text, self.lexicon)
-            if d.entity in wanted
-        ]
+    def find(self, text):
+        folded = fold(text)
+        for lexicon in self.lexicons:
+            for d in find_disclosures(text, lexicon, folded):
+                yield d.entity, d.start, d.end, d.score

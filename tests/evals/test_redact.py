@@ -44,6 +44,7 @@ def test_fail_closed(redactor):
     assert redactor.failures >= 1
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "text, lang, must_not_contain",
     [

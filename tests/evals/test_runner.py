@@ -1,5 +1,6 @@
-"""`run_eval` end to end on the real pipeline (Lumen knowledge base, real guard): report files,
-self-contained HTML, baseline deltas, interrupted and failing runs, missing index, canary."""
+"""`run_eval` end to end over fakes (tests/evals/conftest.py): report files and their layout,
+blind sets, optional suites without a dataset, redaction, baselines and the no-regression gate,
+interrupted runs, bad input."""
 
 from __future__ import annotations
 
@@ -8,233 +9,226 @@ import re
 
 import pytest
 
-from bot.errors import IndexMissingError
-from evals.datasets_io import DatasetError
+from bot.errors import ERRORS, InputError
+from evals.datasets import DatasetError
+from evals.registry import SUITES
 from evals.runner import resolve_suites, run_eval
 
-from .conftest import CANARY_STRINGS
+from .conftest import CANARY_EMAIL, CANARY_STRINGS, FakeEngine
 
-SECTIONS_MD = [
-    "# privacybot evaluation report",
-    "**Status: COMPLETE**",
-    "## Summary",
-    "## Run",
-    "### Models and packages",
-    "### Datasets (sha256)",
-    "## Retrieval (OMNES policy)",
-    "## Generic policy (second, fictional organisation)",
-    "| metric | value | 95% CI | n | gate | result | baseline | Δ |",
-    "### Worst failures",
+DPO = "dpo@omneseducation.com"
+REPLIES = {
+    "How long do you keep CCTV footage?": ("answer", "30 days.", [("cctv/VII-storage", "kept for 30 days")]),
+    "Combien de temps gardez-vous les images ?": ("answer", "Un mois.", [("cctv/VII-storage", "30 jours")]),
+    "Delete my data": ("rights_request", f"Write to {DPO}.", [("general/V-rights", "right to erasure")]),
+    "Hello": ("greeting", "Hello! Ask me about the policy.", []),
+    "I'm a student": ("answer", "As a student...", [("students/VII-storage", "six years")]),
+}
+ANSWERS = [
+    {"id": "en-1", "lang": "en", "kind": "answer", "question": "How long do you keep CCTV footage?",
+     "facts": ["30 days"], "section_ids": ["cctv/VII-storage"]},
+    {"id": "fr-1", "lang": "fr", "kind": "answer", "question": "Combien de temps gardez-vous les images ?",
+     "facts": ["30 jours"], "section_ids": ["cctv/VII-storage"]},
+    {"id": "en-2", "lang": "en", "kind": "rights_request", "question": "Delete my data", "section_ids": ["general/V-rights"]},
+    {"id": "en-3", "lang": "en", "kind": "answer", "facts": ["6 years"], "section_ids": ["students/VII-storage"],
+     "question": f"My email is {CANARY_EMAIL} and I have HIV, how long do you keep my file?"},
 ]
+DIALOGUES = [
+    {"id": "d-1", "lang": "en", "turns": [
+        {"user": "Hello", "expect": {"kind": "greeting", "facts": [], "section_ids": [], "audience": None}},
+        {"user": "I'm a student", "expect": {"kind": "answer", "facts": ["six years"], "section_ids": [],
+                                             "audience": "partners"}}]},
+]
+QUESTIONS = [{"id": "q1", "lang": "en", "question": "How long do you keep CCTV footage?", "section_ids": ["cctv/VII-storage"]},
+             {"id": "q2", "lang": "fr", "question": "Qui voit mes notes ?", "section_ids": ["students/IV-recipients"]}]
+RANKINGS = {"How long do you keep CCTV footage?": ["cctv/VII-storage"],
+            "Qui voit mes notes ?": ["staff/IV-recipients", "students/IV-recipients"]}
+SUITES_RUN = ["answers", "answers_holdout", "answers_blind_a", "answers_blind_b", "dialogues", "retrieval"]
 
 
 @pytest.fixture
-def two_suite_run(tmp_path, lumen_settings, make_context, small_generic_set):
-    ctx = make_context(dataset_overrides={"retrieval": small_generic_set, "generic": small_generic_set})
-    out = tmp_path / "report"
-    report = run_eval(["retrieval", "generic"], settings=lumen_settings, kb="lumen", out_dir=out, context=ctx)
-    return report, out
+def run(make_context, tmp_path):
+    def go(suites=SUITES_RUN, engine=None, out="report", blind_a=ANSWERS, **kw):
+        ctx = make_context(engine=engine or FakeEngine(REPLIES), rankings=RANKINGS, datasets={
+            "answers": ANSWERS, "answers_holdout": ANSWERS, "answers_blind_a": blind_a,
+            "dialogues_blind_1": DIALOGUES, "retrieval": QUESTIONS})
+        ctx.dataset_overrides.update(answers_blind_b=tmp_path / "absent.jsonl", dialogues_blind_2=tmp_path / "no.jsonl")
+        report = run_eval(suites, settings=ctx.settings, out_dir=tmp_path / out, context=ctx, **kw)
+        return report, tmp_path / out, ctx
+
+    return go
 
 
-def test_report_files_have_every_section(two_suite_run):
-    report, out = two_suite_run
-    assert {p.name for p in out.iterdir()} >= {
-        "report.md", "report.html", "metrics.json", "retrieval_recall_curve.png", "generic_recall_curve.png"
-    }
+def test_report_files_sections_and_side_by_side_tables(run):
+    report, out, _ctx = run()
+    assert {p.name for p in out.iterdir()} >= {"report.md", "report.html", "metrics.json",
+                                               "retrieval_recall_curve.png"}
     md = (out / "report.md").read_text(encoding="utf-8")
-    for heading in SECTIONS_MD:
+    for heading in ("**Status: COMPLETE**", "## Summary", "## Side by side (value [95% CI])",
+                    "### answers: dev | holdout | A | B (skipped)", "| metric | dev | holdout | A | B (skipped) |",
+                    "### dialogues: 1 | 2 (skipped)", "## Run", "### Datasets (sha256)",
+                    "## Answers — blind set A (holdout, not tuned on)", "| metric | value | 95% CI | n | gate |"):
         assert heading in md, heading
+    assert re.search(r"\| fact_accuracy \| 0\.667 \[\d\.\d+, \d\.\d+\] \| 0\.667 ", md)
     metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
-    assert metrics["complete"] is True and metrics["suites_missing"] == []
-    header = metrics["header"]
-    assert re.fullmatch(r"[0-9a-f]{40}|unknown", header["git_commit"])
-    assert header["models"]["presidio-analyzer"] and header["models"]["chromadb"]
-    assert header["machine"]["cpu_count"] >= 1
-    assert all(re.fullmatch(r"[0-9a-f]{64}", h) for h in header["datasets"].values())
-    m = metrics["suites"]["generic"]["metrics"]
-    for key in ("recall_at_1", "recall_at_5_en", "recall_at_5_fr", "mrr", "ndcg_at_5"):
-        assert 0.0 <= m[key]["value"] <= 1.0
-        assert m[key]["ci"][0] <= m[key]["value"] <= m[key]["ci"][1]
-    assert m["recall_at_5"]["threshold"] == {"min": 0.8}
-    assert m["recall_at_5"]["passed"] == (m["recall_at_5"]["value"] >= 0.8)
-    # the canary items point at a section that does not exist: always listed as failures
-    assert {"canary-en", "canary-fr"} <= {f["id"] for f in metrics["suites"]["generic"]["failures"]}
-
-
-def test_html_report_is_self_contained(two_suite_run):
-    _report, out = two_suite_run
+    assert metrics["complete"] and metrics["suites_done"][:3] == ["answers", "answers_holdout", "answers_blind_a"]
+    b = metrics["suites"]["answers_blind_b"]
+    assert b["status"] == "skipped" and "absent.jsonl is not in evals/datasets/ yet" in b["notes"][0]
+    d = metrics["suites"]["dialogues_blind_1"]["metrics"]
+    assert d["turn_accuracy"]["value"] == 0.5 and d["wrong_audience_turns"]["value"] == 1.0
+    r = metrics["suites"]["retrieval"]["metrics"]
+    assert r["recall_at_1"]["value"] == 0.5 and r["mrr_fr"]["value"] == 0.5
     html = (out / "report.html").read_text(encoding="utf-8")
-    assert "<style>" in html
-    assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", html, re.I)
-    assert "<link" not in html.lower() and "<script" not in html.lower()
+    assert "<style>" in html and "<script" not in html.lower() and not re.search(r"(src|href)=\"?(https?:)?//", html)
     images = re.findall(r'<img[^>]+src="([^"]+)"', html)
-    pngs = sorted(p.name for p in out.glob("*.png"))
-    assert len(images) == len(pngs) >= 2  # every plot is embedded, none is linked
-    assert all(src.startswith("data:image/png;base64,") for src in images)
+    assert len(images) == len(list(out.glob("*.png"))) >= 1 and all(i.startswith("data:image/png;base64,") for i in images)
 
 
-def test_canary_never_reaches_any_report_file(two_suite_run):
-    _report, out = two_suite_run
+def test_engine_is_called_with_record_false_and_dialogues_keep_their_session(run):
+    engine = FakeEngine(REPLIES)
+    run(["answers", "dialogues_blind_1"], engine=engine)
+    assert engine.calls and all(c["record"] is False for c in engine.calls)
+    dialogue = [c for c in engine.calls if c["message"] in ("Hello", "I'm a student")]
+    assert [c["lang"] for c in dialogue] == [None, None]  # detected, not given
+    assert dialogue[0]["session_id"] is None and dialogue[1]["session_id"] == "s5"  # the first turn's session
+
+
+def test_blind_sets_show_ids_and_failure_classes_never_texts(run):
+    _report, out, _ctx = run(["answers_blind_a", "dialogues_blind_1"])
+    metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+    for name in ("answers_blind_a", "dialogues_blind_1"):
+        suite = metrics["suites"][name]
+        assert suite["failures"] and all(set(f) <= {"id", "lang", "why"} for f in suite["failures"])
+        assert suite["failure_classes"]
+    assert metrics["suites"]["dialogues_blind_1"]["failures"] == [
+        {"id": "d-1#2", "lang": "en", "why": "cited another audience's part (students)"}]
+    for path in out.iterdir():
+        text = path.read_bytes().decode("utf-8", errors="ignore")
+        for question in ["I'm a student", "how long do you keep my file", "As a student"]:
+            assert question not in text, (question, path.name)
+
+
+def test_canary_never_reaches_a_report_file_but_its_failure_is_listed_redacted(run):
+    _report, out, _ctx = run(["answers"])
     for path in out.iterdir():
         data = path.read_bytes().decode("utf-8", errors="ignore")
         for canary in CANARY_STRINGS:
             assert canary not in data, f"{canary!r} leaked into {path.name}"
     md = (out / "report.md").read_text(encoding="utf-8")
-    assert "[EMAIL_ADDRESS]" in md and "[HEALTH]" in md  # the failures are there, redacted
+    assert "[EMAIL_ADDRESS]" in md and "[HEALTH]" in md and "| en-3 |" in md
 
 
-def test_baseline_delta_and_save_baseline(tmp_path, lumen_settings, make_context, small_generic_set, two_suite_run):
-    _first, first_out = two_suite_run
-    baseline = json.loads((first_out / "metrics.json").read_text(encoding="utf-8"))
-    baseline["suites"]["generic"]["metrics"]["mrr"]["value"] = 0.25
-    baseline["header"]["git_commit"] = "b" * 40
-    base_dir = tmp_path / "base"
-    base_dir.mkdir()
-    (base_dir / "metrics.json").write_text(json.dumps(baseline), encoding="utf-8")
+def test_save_baseline_then_the_no_regression_gate(run):
+    first, _out, ctx = run(["answers_blind_a"], save_baseline=True, out="first", blind_a=ANSWERS[:3])
+    assert "[answers_blind_a] no baseline for the no-regression gate" in first["gates"]["failed"][0]
+    saved = json.loads((ctx.baselines_dir / "answers_blind_a.json").read_text(encoding="utf-8"))
+    assert saved["metrics"]["kind_accuracy"]["value"] == 1.0 and saved["dataset_sha256"]
 
-    ctx = make_context(dataset_overrides={"generic": small_generic_set})
-    report = run_eval(["generic"], settings=lumen_settings, out_dir=tmp_path / "second", context=ctx,
-                      baseline_dir=base_dir, save_baseline=True)
-    mrr = report["suites"]["generic"]["metrics"]["mrr"]
-    assert mrr["baseline"] == 0.25
-    assert mrr["delta"] == pytest.approx(mrr["value"] - 0.25, abs=1e-6)
-    assert report["baseline"]["git_commit"] == "b" * 40
-    md = (tmp_path / "second" / "report.md").read_text(encoding="utf-8")
-    assert f"{mrr['delta']:+.3f}" in md
-    saved = lumen_settings.reports_dir / "baseline" / "metrics.json"
-    assert json.loads(saved.read_text())["suites"]["generic"]["metrics"]["mrr"]["value"] == mrr["value"]
+    same, _out, _ctx = run(["answers_blind_a"], out="same", blind_a=ANSWERS[:3])
+    assert same["gates"]["failed"] == [] and same["gates"]["total"] > 2  # fixed + regression gates
+    worse = FakeEngine({**REPLIES, "Delete my data": ("refusal", "No.", [])})
+    report, out, _ctx = run(["answers_blind_a"], engine=worse, out="worse", blind_a=ANSWERS[:3])
+    failed = "\n".join(report["gates"]["failed"])
+    assert "[answers_blind_a] kind_accuracy = 0.6667, gate ≥ 1 (baseline 1 − CI half-width 0)" in failed
+    assert "rights_recall" in failed and "fact_accuracy " not in failed
+    assert "(vs baseline)" in (out / "report.md").read_text(encoding="utf-8")
 
 
-class _Breaks:
-    """Wraps the real retriever; raises `exc` on the n-th search (an interruption mid-suite)."""
+def test_a_changed_dataset_invalidates_the_baseline(run):
+    run(["answers_blind_a"], save_baseline=True, out="first")
+    report, _out, _ctx = run(["answers_blind_a"], out="second", blind_a=ANSWERS[:2])
+    assert "the dataset changed since the baseline was saved" in report["gates"]["failed"][0]
 
-    def __init__(self, inner, exc, after):
-        self.inner, self.exc, self.after, self.calls = inner, exc, after, 0
 
-    def search(self, *args, **kwargs):
-        self.calls += 1
-        if self.calls > self.after:
+class _Breaks(FakeEngine):
+    def __init__(self, exc, after):
+        super().__init__(REPLIES)
+        self.exc, self.after = exc, after
+
+    def ask(self, message, **kw):
+        if len(self.calls) >= self.after:
             raise self.exc
-        return self.inner.search(*args, **kwargs)
+        return super().ask(message, **kw)
 
 
-@pytest.mark.parametrize(
-    "exc, propagates, error_text",
-    [
-        (KeyboardInterrupt(), KeyboardInterrupt, "interrupted (Ctrl-C)"),
-        (RuntimeError("index file vanished"), None, "RuntimeError: index file vanished"),
-    ],
-)
-def test_interrupted_or_failing_suite_keeps_partial_results_marked_incomplete(
-    tmp_path, monkeypatch, lumen_settings, make_context, small_generic_set, exc, propagates, error_text
-):
-    import evals.suite_retrieval as sr
-
-    original = sr.score_items
-
-    def breaks_on_third_question(ctx, records, kb, desc):
-        # generic (first) completes; retrieval (second) breaks mid-suite on its 3rd search
-        ctx._retrievers[kb] = _Breaks(ctx.retriever(kb), exc, after=2)
-        return original(ctx, records, kb, desc)
-
-    monkeypatch.setattr(sr, "score_items", breaks_on_third_question)
-    ctx = make_context(dataset_overrides={"retrieval": small_generic_set, "generic": small_generic_set})
-    out = tmp_path / "partial"
+@pytest.mark.parametrize("exc, propagates, error_text", [
+    (KeyboardInterrupt(), KeyboardInterrupt, "interrupted (Ctrl-C)"),
+    (RuntimeError("index file vanished"), None, "RuntimeError: index file vanished"),
+])
+def test_interrupted_or_failing_suite_keeps_partial_results_marked_incomplete(run, tmp_path, exc, propagates,
+                                                                             error_text):
+    engine = _Breaks(exc, after=len(ANSWERS) + 2)  # `answers` completes, `answers_holdout` breaks on its 3rd case
     if propagates:
         with pytest.raises(propagates):
-            run_eval(["generic", "retrieval"], settings=lumen_settings, kb="lumen", out_dir=out, context=ctx)
+            run(["answers", "answers_holdout"], engine=engine)
     else:
-        report = run_eval(["generic", "retrieval"], settings=lumen_settings, kb="lumen", out_dir=out, context=ctx)
-        assert report["complete"] is False
-
-    metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
-    assert metrics["complete"] is False
-    assert metrics["suites_done"] == ["generic"] and metrics["suites_missing"] == ["retrieval"]
-    assert error_text in metrics["errors"]["retrieval"]
-    assert metrics["suites"]["generic"]["metrics"]["mrr"]["value"] is not None  # partial results kept
+        assert run(["answers", "answers_holdout"], engine=engine)[0]["complete"] is False
+    metrics = json.loads((tmp_path / "report" / "metrics.json").read_text(encoding="utf-8"))
+    assert metrics["suites_done"] == ["answers"] and metrics["suites_missing"] == ["answers_holdout"]
+    assert error_text in metrics["errors"]["answers_holdout"]
     for name in ("report.md", "report.html"):
-        text = (out / name).read_text(encoding="utf-8")
-        assert "INCOMPLETE — missing suites: retrieval" in text
+        assert "INCOMPLETE — missing suites: answers_holdout" in (tmp_path / "report" / name).read_text()
 
 
-@pytest.mark.parametrize("kb", ["nokb", "omnes-missing"])
-def test_missing_index_says_to_run_ingest(tmp_path, kb):
+def test_missing_index_says_to_run_ingest(tmp_path):
     from bot.settings import load_settings
 
     settings = load_settings({"PRIVACYBOT_HOME": str(tmp_path / "empty")})
-    with pytest.raises(IndexMissingError) as err:
-        run_eval(["retrieval"], settings=settings, kb=kb, out_dir=tmp_path / "out", progress=False)
-    assert "privacybot ingest" in str(err.value)
+    with pytest.raises(ERRORS) as err:
+        run_eval(["answers"], settings=settings, kb="nokb", out_dir=tmp_path / "out", progress=False)
+    assert err.value.code == "index_missing" and "privacybot ingest" in str(err.value)
     assert not (tmp_path / "out").exists()  # nothing written for a run that cannot start
 
 
-def test_malformed_dataset_line_stops_the_run_before_anything_is_written(tmp_path, make_context, lumen_settings):
+def test_malformed_dataset_line_stops_the_run_before_anything_is_written(make_context, tmp_path):
     bad = tmp_path / "bad.jsonl"
-    bad.write_text('{"id": "a", "question": "q?", "lang": "en", "section_ids": ["x"]}\n{"id": "b", "question": 3}\n')
-    ctx = make_context(dataset_overrides={"generic": bad})
-    with pytest.raises(DatasetError) as err:
-        run_eval(["generic"], settings=lumen_settings, out_dir=tmp_path / "out", context=ctx)
-    assert f"{bad} line 2: field 'question' must be a non-empty string" in str(err.value)
+    bad.write_text(json.dumps(ANSWERS[0]) + '\n{"id": "b", "question": 3}\n')
+    ctx = make_context(dataset_overrides={"answers_holdout": bad})
+    with pytest.raises(DatasetError, match=f"{bad} line 2: field 'question' must be a non-empty string"):
+        run_eval(["answers", "answers_holdout"], settings=ctx.settings, out_dir=tmp_path / "out", context=ctx)
     assert not (tmp_path / "out").exists()
 
 
-@pytest.mark.parametrize(
-    "suite, shipped, bad_line",
-    [
-        ("answers", "dev_answers.jsonl", '{"id": "b", "question": "q?", "lang": "de", "kind": "answer"}'),
-        ("answers_holdout", "holdout_answers.jsonl", '{"id": "b", "question": "q?", "lang": "de", "kind": "answer"}'),
-        ("guard", "guard_set.jsonl", '{"id": "b", "lang": "en", "text": ""}'),
-        ("guard_blind", "guard_blind.jsonl", '{"id": "b", "lang": "en", "text": ""}'),
-    ],
-)
-def test_holdout_suites_reuse_the_adapters_on_their_own_dataset(tmp_path, make_context, suite, shipped, bad_line):
-    """Each suite reads its own shipped file, and an override is keyed by the suite's own name
-    (so a holdout suite never silently runs on the dev set, nor the other way round)."""
-    from evals.runner import suite_module
-
-    mod = suite_module(suite)
-    assert [p.name for p in mod.datasets(make_context())] == [shipped]
-    mod.validate(make_context())  # the shipped file is valid
-    bad = tmp_path / "bad.jsonl"
-    bad.write_text(bad_line + "\n", encoding="utf-8")
-    other = {"answers": "answers_holdout", "answers_holdout": "answers", "guard": "guard_blind",
-             "guard_blind": "guard"}[suite]
-    mod.validate(make_context(dataset_overrides={other: bad}))  # another suite's override is ignored
-    with pytest.raises(DatasetError, match=f"{bad} line 1"):
-        mod.validate(make_context(dataset_overrides={suite: bad}))
+def test_a_metric_beyond_its_gate_fails_and_the_report_says_which(run, tmp_path):
+    strict = tmp_path / "strict.toml"
+    strict.write_text("[answers]\nfact_accuracy_en = {min = 1.0}\nuncited_answers = {max = -1}\n", encoding="utf-8")
+    report, out, _ctx = run(["answers"], thresholds_path=strict)
+    assert report["gates"]["total"] == 2 and report["gates"]["passed"] == 0
+    assert "[answers] fact_accuracy_en = 0.5, gate ≥ 1 (thresholds.toml)" in report["gates"]["failed"]
+    assert "FAIL [answers] fact_accuracy_en" in (out / "report.md").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize(
     "asked, expected",
     [
-        ("all", ["retrieval", "answers", "guard", "latency", "generic", "answers_holdout", "guard_blind"]),
-        (["retrieval", "retrieval"], ["retrieval"]),
+        ("dialogues", ["dialogues_blind_1", "dialogues_blind_2"]),
+        (["answers", "answers"], ["answers"]),
         ("guard,load", ["guard", "load"]),
-        ("answers_holdout,guard_blind", ["answers_holdout", "guard_blind"]),
-        (["all", "load"], ["retrieval", "answers", "guard", "latency", "generic", "answers_holdout", "guard_blind",
-                           "load"]),
+        (["all", "load"], [*[s.name for s in SUITES.values() if s.default], "load"]),
     ],
 )
 def test_suite_selection(asked, expected):
     assert resolve_suites(asked) == expected
 
 
-def test_unknown_suite_is_a_clear_error():
-    from bot.errors import InputError
+def test_all_runs_every_holdout_but_not_load():
+    names = resolve_suites("all")
+    assert {"answers", "answers_holdout", "answers_blind_a", "answers_blind_b", "dialogues_blind_1",
+            "dialogues_blind_2", "latency", "retrieval", "generic", "guard", "guard_blind"} <= set(names)
+    assert "load" not in names
 
-    with pytest.raises(InputError, match="Unknown suite 'retreival'"):
+
+def test_unknown_suite_is_a_clear_error():
+    with pytest.raises(InputError, match="Unknown suite 'retreival'. Use one of: retrieval"):
         resolve_suites(["retreival"])
 
 
-def test_a_metric_below_its_gate_fails_and_the_report_says_which(tmp_path, lumen_settings, make_context,
-                                                                 small_generic_set):
-    strict = tmp_path / "strict.toml"
-    strict.write_text("[generic]\nrecall_at_10 = {min = 1.0}\nrecall_at_1_fr = {max = -1}\n", encoding="utf-8")
-    ctx = make_context(dataset_overrides={"generic": small_generic_set})
-    report = run_eval(["generic"], settings=lumen_settings, out_dir=tmp_path / "out", context=ctx,
-                      thresholds_path=strict)
-    # the two canary items can never be found, so recall@10 < 1.0; recall@1_fr can never be <= -1
-    assert report["gates"]["total"] == 2 and report["gates"]["passed"] == 0
-    assert any(line.startswith("[generic] recall_at_10 = ") and "gate ≥ 1" in line for line in report["gates"]["failed"])
-    md = (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
-    assert "FAIL [generic] recall_at_10" in md and "| recall_at_10 |" in md
+def test_latency_summary_answer_latency_is_over_questions_expecting_an_answer():
+    from evals.suites.latency import summarize
+
+    samples = [{"expected": "answer", "timings": {"guard": 1, "retrieve": 10, "answer": 2, "total": t}}
+               for t in (20, 30, 40)] + [{"expected": "greeting", "timings": {"guard": 1, "total": 2}}]
+    result = summarize(samples, "latency")
+    assert result.metrics["answer_latency_p50_ms"].value == 30
+    assert result.metrics["total_p50_ms"].value == 25 and result.metrics["total_p95_ms"].n == 4
+    assert result.metrics["retrieve_p50_ms"].n == 3

@@ -1,4 +1,4 @@
-"""Statistics behind every number in the report: ranking metrics and bootstrap intervals."""
+"""Statistics behind every number in the report: the one percentile and bootstrap intervals."""
 
 from __future__ import annotations
 
@@ -7,27 +7,6 @@ import math
 import pytest
 
 from evals import stats
-
-
-@pytest.mark.parametrize(
-    "ranked, relevant, k, hit, rr, ndcg",
-    [
-        (["a", "b", "c"], {"a"}, 5, 1.0, 1.0, 1.0),
-        (["b", "a", "c"], {"a"}, 1, 0.0, 0.5, 1 / math.log2(3)),
-        (["b", "c", "d"], {"a"}, 5, 0.0, 0.0, 0.0),
-        # two relevant sections, both found at ranks 1 and 3
-        (["a", "x", "b"], {"a", "b"}, 5, 1.0, 1.0, (1 + 1 / math.log2(4)) / (1 + 1 / math.log2(3))),
-        (["x", "y", "z", "w", "v", "a"], {"a"}, 5, 0.0, 1 / 6, 0.0),  # rank 6 is outside top 5
-    ],
-)
-def test_ranking_metrics(ranked, relevant, k, hit, rr, ndcg):
-    assert stats.hit_at_k(ranked, relevant, k) == hit
-    assert stats.reciprocal_rank(ranked, relevant) == pytest.approx(rr)
-    assert stats.ndcg_at_k(ranked, relevant, 5) == pytest.approx(ndcg)
-
-
-def test_dedupe_keeps_first_rank_of_each_section():
-    assert stats.dedupe(["s1", "s2", "s1", "s3", "s2"]) == ["s1", "s2", "s3"]
 
 
 def test_bootstrap_of_a_known_bernoulli_sample_matches_the_normal_approximation():
@@ -57,31 +36,20 @@ def test_bootstrap_is_deterministic_and_seed_dependent():
     assert stats.bootstrap_ci(sample, seed=1) != stats.bootstrap_ci(sample, seed=2)
 
 
-def test_bootstrap_with_a_ratio_statistic_resamples_items():
-    # items are (tp, fp, fn) per text; F2 is a ratio of sums, not a mean of per-item values
-    items = [(1, 0, 0)] * 18 + [(0, 0, 1)] * 2
-
-    def f2(rows):
-        tp, fp, fn = (sum(r[i] for r in rows) for i in range(3))
-        return stats.f_beta(tp, fp, fn)[2]
-
-    lo, hi = stats.bootstrap_ci(items, f2, resamples=300)
-    assert lo < f2(items) <= hi <= 1.0
+def test_vectorised_percentile_interval_equals_resampling_one_by_one():
+    latencies = [12.0, 15.5, 9.1, 40.2, 22.0, 18.3, 75.0, 11.1, 13.9, 30.0]
+    one_by_one = stats.bootstrap_ci(latencies, lambda xs: stats.percentile(xs, 95), resamples=200)
+    assert stats.bootstrap_ci(latencies, q=95, resamples=200) == pytest.approx(one_by_one)
 
 
-@pytest.mark.parametrize(
-    "tp, fp, fn, p, r, f2",
-    [
-        (8, 2, 0, 0.8, 1.0, 5 * 0.8 * 1.0 / (4 * 0.8 + 1.0)),
-        (5, 0, 5, 1.0, 0.5, 5 * 0.5 / (4 + 0.5)),
-        (0, 0, 0, 1.0, 1.0, 1.0),  # nothing expected, nothing found
-        (0, 3, 0, 0.0, 1.0, 0.0),
-    ],
-)
-def test_f_beta(tp, fp, fn, p, r, f2):
-    assert stats.f_beta(tp, fp, fn) == pytest.approx((p, r, f2))
+def test_bootstrap_of_sums_resamples_items():
+    # per text (true positives, predicted): precision is a ratio of sums, not a mean of ratios
+    cols = {"tp": [1.0] * 18 + [0.0] * 2, "pred": [1.0] * 20}
+    lo, hi = stats.bootstrap_sums(cols, lambda s: stats.safe_div(s["tp"], s["pred"]))
+    assert lo < 0.9 <= hi <= 1.0
 
 
 def test_percentile_interpolates():
     assert stats.percentile([10, 20, 30, 40], 50) == 25
+    assert stats.percentile([10, 20, 30, 40], 95) == pytest.approx(38.5)
     assert math.isnan(stats.percentile([], 95))

@@ -1,4 +1,5 @@
-"""evals/thresholds.toml: validated at load, and the gate comparisons (≥ / ≤, missing fails)."""
+"""evals/thresholds.toml (validated at load), the gate comparisons, and the no-regression gates
+built from a committed baseline."""
 
 from __future__ import annotations
 
@@ -6,20 +7,20 @@ import pytest
 
 from bot.errors import ConfigError
 from evals import gates
+from evals.registry import SUITES
 
 
-def test_the_shipped_thresholds_file_loads_and_names_known_metrics():
+def test_the_shipped_file_loads_and_gates_holdout_invariants_not_dev_accuracy():
     loaded = gates.load_thresholds()
-    assert loaded["retrieval"]["recall_at_5_en"].direction == "min"
-    assert loaded["guard"]["leak_rate_structured"] == gates.Gate("guard", "leak_rate_structured", 0.0, "max")
-    assert set(loaded) <= set(gates.SUITES)
-
-
-def test_holdout_suites_gate_only_the_privacy_invariants():
-    loaded = gates.load_thresholds()
-    assert {k: g.to_dict() for k, g in loaded["answers_holdout"].items()} == {"refusal_citations": {"max": 0.0}}
-    assert {k: g.to_dict() for k, g in loaded["guard_blind"].items()} == {
-        "leak_rate_structured": {"max": 0.0}, "benign_alteration_rate": {"max": 0.03}}
+    assert set(loaded) <= set(SUITES)
+    assert "answers" not in loaded  # the dev set is training data: no gate
+    for holdout in ("answers_holdout", "answers_blind_a", "answers_blind_b", "dialogues_blind_1", "dialogues_blind_2"):
+        assert {k: g.to_dict() for k, g in loaded[holdout].fixed.items()} == {
+            "refusal_citations": {"max": 0.0, "rule": "thresholds.toml"},
+            "uncited_answers": {"max": 0.0, "rule": "thresholds.toml"}}
+    assert loaded["answers_blind_a"].no_regression and not loaded["answers_holdout"].no_regression
+    assert loaded["latency"].fixed["answer_latency_p50_ms"].bound == 40
+    assert loaded["latency"].fixed["answer_latency_p95_ms"].bound == 80
 
 
 @pytest.mark.parametrize(
@@ -27,10 +28,12 @@ def test_holdout_suites_gate_only_the_privacy_invariants():
     [
         ('[retreival]\nrecall_at_5 = {min = 0.9}\n', "unknown suite [retreival]"),
         ('[retrieval]\nrecal_at_5 = {min = 0.9}\n', "unknown metric 'recal_at_5' in [retrieval]"),
+        ('[answers_blind_a]\nfact_accuracy_de = {min = 0.9}\n', "see METRICS in evals/suites/answers.py"),
         ('[guard]\nleak_rate = {minimum = 0.1}\n', "must be {min = X} or {max = X}"),
         ('[guard]\nleak_rate = {min = 0.1, max = 0.2}\n', "exactly one"),
         ('[guard]\nleak_rate = {max = "zero"}\n', "must be a number"),
         ('[guard]\nleak_rate = 0.1\n', "must be {min = X} or {max = X}"),
+        ('[answers_blind_a]\nno_regression = "yes"\n', "no_regression must be true or false"),
         ('[answers\n', "not valid TOML"),
     ],
 )
@@ -39,8 +42,7 @@ def test_bad_thresholds_are_clear_errors(tmp_path, toml, message):
     path.write_text(toml)
     with pytest.raises(ConfigError) as err:
         gates.load_thresholds(path)
-    assert message in str(err.value)
-    assert str(path) in str(err.value)
+    assert message in str(err.value) and str(path) in str(err.value)
 
 
 def test_missing_thresholds_file(tmp_path):
@@ -56,7 +58,6 @@ def test_missing_thresholds_file(tmp_path):
         ("min", 0.95, 0.9499, False),
         ("max", 0.0, 0.0, True),
         ("max", 0.0, 0.001, False),
-        ("max", 2000, 1999.9, True),
         ("min", 0.5, None, False),  # a metric that disappeared fails
         ("max", 0.5, float("nan"), False),
     ],
@@ -65,33 +66,33 @@ def test_gate_comparisons(direction, bound, value, passes):
     assert gates.Gate("x", "m", bound, direction).passes(value) is passes
 
 
-def test_check_suite_names_metric_value_and_threshold():
-    loaded = gates.parse_thresholds({"answers": {"fact_accuracy_fr": {"min": 0.9}, "kind_accuracy": {"min": 0.8}}})
-    results = gates.check_suite("answers", {"fact_accuracy_fr": 0.85}, loaded)
-    by_metric = {r.gate.metric: r for r in results}
-    assert not by_metric["fact_accuracy_fr"].passed
-    assert by_metric["fact_accuracy_fr"].message() == "[answers] fact_accuracy_fr = 0.85 FAILS gate ≥ 0.9"
-    assert "missing" in by_metric["kind_accuracy"].message() and not by_metric["kind_accuracy"].passed
-
-
 @pytest.mark.parametrize(
     "suite, key, known",
     [
-        ("retrieval", "recall_at_5_fr", True),
-        ("retrieval", "ndcg_at_5", True),
-        ("retrieval", "recall_at_5_de", False),
-        ("guard", "f2_HEALTH", True),
-        ("guard", "recall_structured", True),
-        ("latency", "total_p95_ms", True),
-        ("latency", "total_p42", False),
-        ("generic", "mrr_fr", True),
-        ("answers_holdout", "refusal_citations", True),
-        ("answers_holdout", "fact_accuracy_fr", True),
-        ("answers_holdout", "leak_rate", False),
-        ("guard_blind", "leak_rate_structured", True),
-        ("guard_blind", "benign_alteration_rate", True),
+        ("retrieval", "recall_at_5_fr", True), ("retrieval", "recall_at_5_de", False),
+        ("retrieval_naive", "mrr_en", True), ("generic", "ndcg_at_5", True),
+        ("guard", "f2_HEALTH", True), ("guard_blind", "leak_rate_structured", True),
         ("guard_blind", "refusal_citations", False),
+        ("latency", "answer_latency_p95_ms", True), ("latency", "total_p42", False),
+        ("answers_holdout", "uncited_answers_fr", True), ("answers_blind_b", "answerable_refused", True),
+        ("answers_holdout", "leak_rate", False),
+        ("dialogues_blind_1", "turn_accuracy_fr", True), ("dialogues_blind_2", "wrong_audience_turns", True),
+        ("dialogues_blind_1", "fact_accuracy", False),
     ],
 )
 def test_known_metric_patterns(suite, key, known):
     assert gates.is_known_metric(suite, key) is known
+
+
+def test_regression_gates_allow_the_ci_half_width_in_the_right_direction():
+    baseline = {"metrics": {
+        "fact_accuracy_fr": {"value": 0.60, "ci": [0.50, 0.70], "better": "higher"},
+        "answerable_refused": {"value": 0.10, "ci": [0.04, 0.16], "better": "lower"},
+        "total_p50_ms": {"value": 30.0, "ci": [25.0, 35.0], "better": None},  # latency: not gated
+        "refusal_citations": {"value": 0.0, "ci": None, "better": "lower"},  # no interval: fixed gate only
+    }}
+    g = gates.gates_from_baseline("answers_blind_a", baseline)
+    assert set(g) == {"fact_accuracy_fr", "answerable_refused"}
+    assert g["fact_accuracy_fr"].passes(0.50) and not g["fact_accuracy_fr"].passes(0.49)
+    assert g["answerable_refused"].passes(0.16) and not g["answerable_refused"].passes(0.17)
+    assert g["fact_accuracy_fr"].rule == "baseline 0.6 − CI half-width 0.1"

@@ -131,8 +131,8 @@ def test_no_disclosure(lang, text):
         ("fr", "je m'appelle jean-pierre dupont", "jean-pierre dupont"),
     ],
 )
-def test_names_without_ner(guard, lang, text, name):
-    result = guard.inspect(text, lang)
+def test_names_without_ner(stub_guard, lang, text, name):
+    result = stub_guard.inspect(text, lang)
     assert name not in result.text and "[PERSON]" in result.text
 
 
@@ -149,8 +149,8 @@ def test_names_without_ner(guard, lang, text, name):
         ("fr", "Je suis originaire de Saint-Étienne."),
     ],
 )
-def test_no_person_invented(guard, lang, text):
-    assert not [f for f in guard.inspect(text, lang).findings if f.entity == "PERSON"]
+def test_no_person_invented(stub_guard, lang, text):
+    assert not [f for f in stub_guard.inspect(text, lang).findings if f.entity == "PERSON"]
 
 
 @pytest.mark.parametrize(
@@ -163,8 +163,8 @@ def test_no_person_invented(guard, lang, text):
         ("fr", "Je suis originaire de Saint-Étienne.", "Saint-Étienne"),
     ],
 )
-def test_birthplace_and_origin_place(guard, lang, text, place):
-    result = guard.inspect(text, lang)
+def test_birthplace_and_origin_place(stub_guard, lang, text, place):
+    result = stub_guard.inspect(text, lang)
     assert place not in result.text and "LOCATION" in result.entities
 
 
@@ -172,8 +172,8 @@ def test_birthplace_and_origin_place(guard, lang, text, place):
     "lang, text",
     [("en", "I was born in May and study in Lyon."), ("fr", "Je suis né en mai et j'étudie à Paris.")],
 )
-def test_birth_month_is_not_a_place(guard, lang, text):
-    assert "LOCATION" not in guard.inspect(text, lang).entities
+def test_birth_month_is_not_a_place(stub_guard, lang, text):
+    assert "LOCATION" not in stub_guard.inspect(text, lang).entities
 
 
 @pytest.mark.parametrize(
@@ -184,9 +184,9 @@ def test_first_name_lexicon(word, known):
     assert is_first_name(word, load_names()[0]) is known
 
 
-def test_ambiguous_first_names_need_a_surname(guard):
-    assert "PERSON" not in guard.inspect("May I ask something? Will you answer?", "en").entities
-    result = guard.inspect("I emailed May Chen about it.", "en")
+def test_ambiguous_first_names_need_a_surname(stub_guard):
+    assert "PERSON" not in stub_guard.inspect("May I ask something? Will you answer?", "en").entities
+    result = stub_guard.inspect("I emailed May Chen about it.", "en")
     assert "May Chen" not in result.text
 
 
@@ -199,9 +199,9 @@ def _questions():
     return out
 
 
-def test_policy_questions_pass_without_special_category_redaction(guard):
+def test_policy_questions_pass_without_special_category_redaction(stub_guard):
     questions = _questions()
     if not questions:
         pytest.skip("no dev question files")
-    altered = [q["id"] for q in questions if guard.inspect(q["question"], q.get("lang")).categories]
+    altered = [q["id"] for q in questions if stub_guard.inspect(q["question"], q.get("lang")).categories]
     assert altered == [], f"{len(altered)} of {len(questions)} policy questions lost a special-category span"

@@ -1,113 +1,137 @@
-"""Guard behaviour: notices, language, overlaps, bad input, chunking, fail closed."""
+"""Guard behaviour: every language always, normalisation, public data, overlaps, bad input, chunking,
+fail closed. Fast tier on the NLP-engine stub; the real spaCy models only in tests marked slow."""
 
 import logging
 
 import pytest
 
+from guards.analyzer import build_recognizers
+from guards.errors import ConfigError
 from guards.guard import FAILED_PLACEHOLDER, Guard
 from guards.language import detect_language
-from guards.resolve import Span, chunk_bounds, merge_overlaps
-from guards.types import Inspection, Redacted
+from guards.normalise import normalise
+from guards.resolve import chunk_bounds, merge_overlaps
+from guards.types import Finding, Inspection, Redacted
 
 
-@pytest.mark.parametrize(
-    "lang, text, fragments",
-    [
-        ("en", "I have diabetes", ["removed health information", "sensitive data"]),
-        ("fr", "J'ai du diabète", ["retiré des informations de santé", "données sensibles"]),
-        ("en", "Call me on 06 12 34 56 78", ["a phone number", "personal details"]),
-        ("fr", "Appelez-moi au 06 12 34 56 78", ["un numéro de téléphone", "données personnelles"]),
-        ("en", "I'm Muslim, email me at a.b@gmail.com", ["religion", "an email address"]),
-        ("fr", "Je suis musulman, écrivez à a.b@gmail.com", ["religion", "une adresse e-mail"]),
-    ],
-)
-def test_notice_names_what_was_removed_in_the_visitors_language(guard, lang, text, fragments):
-    result = guard.inspect(text)
-    assert result.lang == lang
-    for fragment in fragments:
-        assert fragment in result.notice
-
-
-@pytest.mark.parametrize("text", ["Do you process health data?", "Traitez-vous des données de santé ?", ""])
-def test_no_notice_when_nothing_removed(guard, text):
-    result = guard.inspect(text)
-    assert result.notice is None and result.text == text and not result.findings
-
-
-def test_inspection_shape(guard):
-    result = guard.inspect("I'm pregnant, call 06 12 34 56 78")
+def test_inspection_shape(stub_guard):
+    result = stub_guard.inspect("I'm pregnant, call 06 12 34 56 78", "en")
     assert isinstance(result, Inspection) and isinstance(result.redacted, Redacted)
     assert result.categories == frozenset({"HEALTH"})
     assert result.entities == ["HEALTH", "PHONE_NUMBER"]
+    assert result.text == "I'm [HEALTH], call [PHONE_NUMBER]"
     for f in result.findings:
         assert set(f.to_dict()) == {"entity", "start", "end", "score"}
-    assert guard.redact("I'm pregnant").text == "I'm [HEALTH]"
+    assert not hasattr(result, "notice")  # the visitor notice is the bot's (bot/notice.py)
 
 
-@pytest.mark.parametrize(
-    "text, expected",
-    [
-        ("Do you process health data?", "en"),
-        ("Traitez-vous des données de santé ?", "fr"),
-        ("merci", "fr"),
-        ("hello", "en"),
-        ("Wie lange speichern Sie meine persönlichen Daten?", "de"),
-        ("¿Cuánto tiempo guardan mis datos personales?", "es"),
-        ("", "en"),
-        ("👍", "en"),
-    ],
-)
-def test_detect_language(text, expected):
-    assert detect_language(text) == expected
+@pytest.mark.parametrize("lang, text", [
+    ("en", "Do you process health data?"), ("fr", "Traitez-vous des données de santé ?"),
+    ("en", "Do you check the criminal record of teachers?"), ("fr", "Vérifiez-vous le casier judiciaire des enseignants ?"),
+    ("en", "How are passwords protected?"), ("fr", "Les images sont conservées 30 jours ?"), ("en", ""),
+])
+def test_topic_questions_are_untouched(stub_guard, lang, text):
+    result = stub_guard.inspect(text, lang)
+    assert result.text == text and not result.findings
+
+
+@pytest.mark.parametrize("hint, text, leaked", [
+    # the hint in the other language, or a mixed message: every language's recognizers still run
+    ("fr", "I have multiple sclerosis and my son is autistic.", ["multiple sclerosis", "autistic"]),
+    ("en", "Je suis enceinte et mon frère est en prison.", ["enceinte", "prison"]),
+    ("fr", "I was arrested last year for shoplifting.", ["arrested"]),
+    ("en", "J'ai un casier judiciaire depuis 2019.", ["casier judiciaire"]),
+    (None, "Bonjour, I'm HIV positive, est-ce que mes profs le sauront ?", ["HIV positive"]),
+    ("en", "Hello, je suis syndiqué à la CGT and my password is Tulip#42", ["syndiqué", "Tulip#42"]),
+])
+def test_every_language_always(stub_guard, hint, text, leaked):
+    result = stub_guard.inspect(text, hint)
+    for value in leaked:
+        assert value not in result.text, result.text
+
+
+@pytest.mark.parametrize("text, value", [
+    ("mail: emily.carter\u200b@gmail.com", "emily.carter\u200b@gmail.com"),
+    ("tel 06\u00ad12\u00ad34\u00ad56\u00ad78", "06\u00ad12\u00ad34\u00ad56\u00ad78"),
+    ("appelez le \uff10\uff16 \uff11\uff12 \uff13\uff14 \uff15\uff16 \uff17\uff18", "\uff10\uff16 \uff11\uff12 \uff13\uff14 \uff15\uff16 \uff17\uff18"),
+    ("joignable au +33\u202f6\u202f12\u202f34\u202f56\u202f78", "+33\u202f6\u202f12\u202f34\u202f56\u202f78"),
+    ("numéro 06\u201112\u201134\u201156\u201178", "06\u201112\u201134\u201156\u201178"),
+    ("carte 4970.1000.0000.0006", "4970.1000.0000.0006"),
+])
+def test_normalised_text_and_offsets_in_the_original(stub_guard, text, value):
+    result = stub_guard.inspect(text, "fr")
+    assert len(result.findings) == 1
+    f = result.findings[0]
+    assert text[f.start:f.end] == value  # offsets index the visitor's text, invisible characters included
+    assert result.text == text.replace(value, f"[{f.entity}]")
+
+
+def test_normalise_maps_back():
+    norm = normalise("a\u200bb\uff11c")
+    assert norm.text == "ab1c" and norm.span(1, 3) == (2, 4)
+    assert normalise("plain").identity
+
+
+POLICY = ("Data Protection Officer: dpo@example-school.fr\n"
+          "Head office: 43 quai de Grenelle - 75015 Paris\nTelephone number: 01 40 09 30 00\n"
+          "Photo credits: Thomas Lambert, Flore Maquin\nRCS Paris 445 260 169\n")
+
+
+@pytest.fixture(scope="module")
+def allow(stub_guard):
+    return stub_guard.public_strings(POLICY)
+
+
+@pytest.mark.parametrize("text", [
+    "Is the DPO's address dpo@example-school.fr?",
+    "Quelle est l'adresse du DPO ? dpo@example-school.fr ?",
+    "Can I write to 43 quai de Grenelle, 75015 Paris?",
+    "Is 01 40 09 30 00 the school's number?",
+    "Le numéro RCS 445 260 169, c'est quelle société ?",
+])
+def test_public_strings_of_the_policy_stay(stub_guard, allow, text):
+    assert stub_guard.inspect(text, None, allow=allow).text == text
+    assert stub_guard.inspect(text, None).text != text  # without the allowlist they would go
+
+
+def test_allowlist_never_covers_the_visitors_own_data(stub_guard, allow):
+    text = "Please write to lea.martin@gmail.com, not to dpo@example-school.fr. My number is 06 11 22 33 44."
+    result = stub_guard.inspect(text, "en", allow=allow)
+    assert "lea.martin@gmail.com" not in result.text and "06 11 22 33 44" not in result.text
+    assert "dpo@example-school.fr" in result.text
 
 
 def test_overlaps_merge_without_nesting():
-    spans = merge_overlaps([Span("PHONE_NUMBER", 5, 15, 0.85), Span("FR_NIR", 3, 24, 1.0), Span("HEALTH", 30, 38, 0.85)])
+    spans = merge_overlaps([Finding("PHONE_NUMBER", 5, 15, 0.85), Finding("FR_NIR", 3, 24, 1.0), Finding("HEALTH", 30, 38, 0.85)])
     assert [(s.entity, s.start, s.end) for s in spans] == [("FR_NIR", 3, 24), ("HEALTH", 30, 38)]
-    special_wins = merge_overlaps([Span("PERSON", 0, 20, 0.9), Span("POLITICAL_OPINION", 0, 20, 0.6)])
-    assert special_wins[0].entity == "POLITICAL_OPINION"
+    assert merge_overlaps([Finding("PERSON", 0, 20, 0.9), Finding("CRIMINAL", 0, 20, 0.6)])[0].entity == "CRIMINAL"
+    assert merge_overlaps([Finding("ID_NUMBER", 0, 9, 0.5), Finding("PHONE_NUMBER", 0, 9, 0.85)])[0].entity == "PHONE_NUMBER"
 
 
-@pytest.mark.parametrize(
-    "text, lang",
-    [
-        ("", None),
-        ("   \n\t ", None),
-        ("😀🎓🔥 " * 50, None),
-        ("I have diabetes 😀 и я живу в Москве 東京", None),
-        ("Ich bin Diabetiker, meine Nummer ist +49 30 1234567 und meine E-Mail hans@example.de", None),
-        ("I have\x00 diabetes\x07 call 06 12 34 56 78\x1b", "en"),
-        ("Je suis enceinte\u200b\u202e appelez le 06 12 34 56 78", "fr"),
-    ],
-)
-def test_bad_input_never_raises_and_never_leaks(guard, text, lang):
-    result = guard.inspect(text, lang)
+@pytest.mark.parametrize("text, lang", [
+    ("", None), ("   \n\t ", None), ("😀🎓🔥 " * 50, None),
+    ("I have diabetes 😀 и я живу в Москве 東京, call 06 12 34 56 78", None),
+    ("Ich bin Diabetiker, meine Nummer ist +49 30 1234567 und meine E-Mail hans@example.de", None),
+    ("I have\x00 diabetes\x07 call 06 12 34 56 78\x1b", "en"),
+    ("Je suis enceinte\u200b\u202e appelez le 06 12 34 56 78", "fr"),
+])
+def test_bad_input_never_raises_and_never_leaks(stub_guard, text, lang):
+    result = stub_guard.inspect(text, lang)
     assert not result.failed
-    assert "06 12 34 56 78" not in result.text and "hans@example.de" not in result.text
-    assert "+49 30 1234567" not in result.text
+    for value in ("06 12 34 56 78", "hans@example.de", "+49 30 1234567"):
+        assert value not in result.text
 
 
-def test_third_language_uses_both_pipelines(guard):
-    result = guard.inspect(
-        "Guten Tag, meine Telefonnummer ist 06 12 34 56 78 und meine Bankverbindung lautet "
-        "DE89 3704 0044 0532 0130 00, Sozialversicherungsnummer 1 85 05 78 006 084 91"
-    )
-    assert result.lang == "en" and result.notice.startswith("I removed")  # other languages: English notice
-    assert {"PHONE_NUMBER", "IBAN_CODE", "FR_NIR"} <= set(result.entities)
-
-
-def test_non_string_input_fails_closed(guard):
-    result = guard.inspect(None)  # type: ignore[arg-type]
+def test_non_string_input_fails_closed(stub_guard):
+    result = stub_guard.inspect(None)  # type: ignore[arg-type]
     assert result.failed and result.text == FAILED_PLACEHOLDER
 
 
-def test_long_text_is_chunked_and_keeps_findings_at_every_edge(guard):
+def test_long_text_is_chunked_and_keeps_findings_at_every_edge(stub_guard):
     filler = "The policy explains how long data is kept by the schools of the group. "
     text = (filler * 80 + "Write to emily.carter92@gmail.com or call 06 12 34 56 78. ") * 9
-    assert len(text) > 50_000
-    result = guard.inspect(text, "en")
-    assert not result.failed
-    assert "emily.carter92@gmail.com" not in result.text and "06 12 34 56 78" not in result.text
+    result = stub_guard.inspect(text, "en")
+    assert len(text) > 50_000 and not result.failed
     assert result.text.count("[EMAIL_ADDRESS]") == 9 and result.text.count("[PHONE_NUMBER]") == 9
 
 
@@ -120,42 +144,50 @@ def test_chunk_bounds_cover_text_with_overlap(size, overlap):
         assert e1 - s1 <= size and s2 < e1 and e1 - s2 >= overlap // 2
 
 
-def test_a_finding_straddling_a_chunk_edge_is_kept(guard, monkeypatch):
-    monkeypatch.setattr(guard, "chunk_chars", 300)
-    monkeypatch.setattr(guard, "chunk_overlap", 60)
-    phone = "06 12 34 56 78"
-    for k in range(100, 160):  # place the number so a chunk ends inside it
-        text = "a " * k + "call " + phone + " now " + "b " * 200
-        at = text.index(phone)
-        if any(at < e < at + len(phone) for _, e in chunk_bounds(text, 300, 60)):
-            break
-    else:
-        pytest.fail("no layout puts a chunk edge inside the phone number")
-    result = guard.inspect(text, "en")
-    assert phone not in result.text and result.text.count("[PHONE_NUMBER]") == 1
-
-
-def test_fail_closed_when_the_analyzer_breaks(guard, monkeypatch, caplog):
+def test_fail_closed_when_the_analyzer_breaks(stub_guard, monkeypatch, caplog):
     secret = "I have diabetes, call 06 12 34 56 78"
 
     def boom(*args, **kwargs):
         raise RuntimeError(f"exploded while reading {secret}")
 
-    monkeypatch.setattr(guard.analyzer, "analyze", boom)
+    monkeypatch.setattr(stub_guard.analyzer, "analyze", boom)
     with caplog.at_level(logging.DEBUG):
-        result = guard.inspect(secret, "en")
+        result = stub_guard.inspect(secret, "en")
     assert result.failed and result.text == FAILED_PLACEHOLDER and result.findings == ()
-    assert "could not check" in result.notice
-    assert "RuntimeError" in caplog.text
-    assert "diabetes" not in caplog.text and "06 12" not in caplog.text
-    fr = guard.inspect("Je suis enceinte", "fr")
-    assert fr.failed and "pas pu vérifier" in fr.notice
+    assert "RuntimeError" in caplog.text and "diabetes" not in caplog.text and "06 12" not in caplog.text
 
 
-def test_presidio_loggers_are_quiet(guard):
+@pytest.mark.parametrize("entries, message", [
+    ([{"name": "NoSuchRecognizer"}], "no recognizer class 'NoSuchRecognizer'"),
+    ([{"name": "EmailRecognizer", "unknown_option": 3}], "EmailRecognizer"),
+])
+def test_bad_registry_entry_says_how_to_fix(entries, message):
+    with pytest.raises(ConfigError, match=message):
+        build_recognizers("en", entries)
+
+
+def test_a_recognizer_is_a_class_plus_a_yaml_entry():
+    names = {type(r).__name__ for r in build_recognizers("fr")}
+    assert {"SecretRecognizer", "StatedIdentifierRecognizer", "SpecialCategoryRecognizer",
+            "DisclosureClassifierRecognizer", "CreditCardRecognizer", "UsSsnRecognizer"} <= names
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Do you process health data?", "en"), ("Traitez-vous des données de santé ?", "fr"), ("merci", "fr"),
+    ("hello", "en"), ("Wie lange speichern Sie meine persönlichen Daten?", "de"), ("", "en"), ("👍", "en"),
+])
+def test_detect_language(text, expected):
+    assert detect_language(text) == expected
+
+
+@pytest.mark.slow
+def test_real_models_find_names_and_keep_public_words(guard):
+    result = guard.inspect("Yesterday I met Zofia Kowalczyk-Brandt at the Open Day in Paris.", "en")
+    assert "Zofia Kowalczyk-Brandt" not in result.text and "Open Day" in result.text and "Paris" in result.text
     assert logging.getLogger("presidio-analyzer").getEffectiveLevel() >= logging.WARNING
 
 
+@pytest.mark.slow
 def test_get_guard_is_a_singleton(guard):
     from guards.guard import get_guard
 

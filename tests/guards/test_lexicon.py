@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from bot.errors import ConfigError
+from guards.errors import ConfigError
 from guards.lexicon import load_lexicon, parse_lexicon, term_to_regex
 
 

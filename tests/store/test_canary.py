@@ -70,6 +70,10 @@ def make_canaries(seed: int) -> list[tuple[str, str, str, list[str]]]:
     ine = num(10) + "K"
     ip = f"10.{rnd.randint(1, 254)}.{rnd.randint(1, 254)}.{rnd.randint(1, 254)}"
     dob = f"{rnd.randint(10, 28)}/{rnd.randint(10, 12)}/19{rnd.randint(70, 99)}"
+    passport = f"{rnd.randint(10, 99)}{rnd.choice('ABCDEFGHJK')}{rnd.choice('LMNPQRSTUV')}{num(5)}"
+    password = f"Zq{tok}#{num(3)}"
+    ssn = f"{rnd.randint(100, 665)}-{rnd.randint(10, 99)}-{num(4)}"
+    student = f"{rnd.randint(20, 29)}{rnd.choice('ABCDEFG')}{num(5)}"
     name = f"Zorglub Quentinova{tok}"
     street = f"Zorglubiers{tok}"
     flat = lambda s: s.replace(" ", "")  # noqa: E731
@@ -85,6 +89,11 @@ def make_canaries(seed: int) -> list[tuple[str, str, str, list[str]]]:
         "STREET_ADDRESS": (f"I live at 12 rue des {street}, 75011 Paris.", f"J'habite au 12 rue des {street}, 75011 Paris.", [street]),
         "PERSON": (f"My name is {name}.", f"Je m'appelle {name}.", [name, f"Quentinova{tok}"]),
         "DATE_OF_BIRTH": (f"I was born on {dob}.", f"Je suis né le {dob}.", [dob]),
+        "PASSPORT": (f"My passport number is {passport}.", f"Mon numéro de passeport est {passport}.", [passport]),
+        "SECRET": (f"My password is {password}, can you reset it?", f"Mon mot de passe c'est {password}, vous pouvez le changer ?",
+                   [password]),
+        "US_SSN": (f"My SSN is {ssn}.", f"Mon SSN c'est le {ssn}.", [ssn, ssn.replace("-", "")]),
+        "ID_NUMBER": (f"My student number is {student}.", f"Mon numéro étudiant est {student}.", [student]),
     }
     special = {
         "HEALTH": ("I have type 1 diabetes, can you keep that private?", "J'ai un diabète de type 2, est-ce confidentiel ?",
@@ -101,12 +110,27 @@ def make_canaries(seed: int) -> list[tuple[str, str, str, list[str]]]:
         "GENETIC": ("I took a DNA test last month.", "J'ai fait un test ADN le mois dernier.", ["dna test", "test adn"]),
         "BIOMETRIC": ("My fingerprints were scanned at the door.", "Mes empreintes digitales ont été scannées.",
                       ["fingerprint", "empreintes digitales"]),
+        "CRIMINAL": ("I have a criminal record for shoplifting.", "J'ai un casier judiciaire pour vol à l'étalage.",
+                     ["criminal record", "casier judiciaire"]),
     }
     out = []
     for category, (en, fr, needles) in {**entities, **special}.items():
         out.append(("en", category, en, needles))
         out.append(("fr", category, fr, needles))
     return out
+
+
+OTHER = {"en": "fr", "fr": "en"}
+MIXED = {"en": "Bonjour, petite question : ", "fr": "Hello, quick question: "}
+
+
+def variants(canaries):
+    """Each canary as written, with the hint in the OTHER language, and inside a mixed EN/FR
+    message: (hint, category, message, needles)."""
+    for lang, category, message, needles in canaries:
+        yield lang, category, message, needles
+        yield OTHER[lang], category, message, needles
+        yield None, category, MIXED[lang] + message, needles
 
 
 def _hits(blob: bytes, needles: list[str]) -> list[str]:
@@ -140,7 +164,7 @@ def _converse(store, guard, canaries, logger) -> None:
         for msg_lang, category, message, _ in canaries:
             if msg_lang != lang:
                 continue
-            inspection = guard.inspect(message, lang=lang)
+            inspection = guard.inspect(MIXED[msg_lang] + message, lang=OTHER[msg_lang])
             mid = store.add_message(sid, "visitor", inspection.redacted, findings=inspection.findings, latency_ms=1.0)
             logger.debug("visitor message stored id=%s entities=%s", mid, inspection.entities)
             reply = guard.redact(f"Noted: {inspection.text}. See the policy, section VII.")
@@ -170,7 +194,7 @@ def _converse_engine(store, guard, canaries) -> None:
         for msg_lang, _category, message, _ in canaries:
             if msg_lang != lang:
                 continue
-            answer = engine.ask(message, session_id=sid, lang=lang, site="ece.fr")
+            answer = engine.ask(message, session_id=sid, lang=OTHER[lang], site="ece.fr")  # the hint lies
             assert answer.trace.get("store") == "ok", answer.trace
             sid = answer.session_id
             store.add_feedback(sid, "up", guard.inspect(message, lang=lang).redacted)
@@ -197,12 +221,13 @@ def test_no_canary_reaches_disk_logs_or_database(any_store, privacybot_home, cle
     configure_logging("DEBUG", stream=stream, file=log_file)
     logger = logging.getLogger("bot.canary")
 
-    # The guard must actually catch each canary (a miss is reported by category, not hidden).
+    # The guard must actually catch each canary, whatever the language hint says and in mixed
+    # EN/FR messages (a miss is reported by category, not hidden).
     missed = []
-    for lang, category, message, needles in canaries:
-        redacted = guard.inspect(message, lang=lang).text
+    for hint, category, message, needles in variants(canaries):
+        redacted = guard.inspect(message, lang=hint).text
         if _hits(redacted.encode(), needles):
-            missed.append(f"{lang}:{category}")
+            missed.append(f"{hint}:{category}")
     assert not missed, f"guard left these canaries in the redacted text: {missed}"
 
     use_engine = HAVE_ENGINE and any_store.backend == "sqlite"  # once is enough: it is slow on 2 cores

@@ -1,0 +1,1 @@
+"""One scoring implementation per family: retrieval rankings, single answers, dialogues."""

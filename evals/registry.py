@@ -1,0 +1,93 @@
+"""The evaluation suites, one entry each. A suite is a scoring module (evals/suites/<module>.py,
+exposing METRICS, validate(ctx, suite) and run(ctx, suite) -> SuiteResult) applied to a dataset.
+A holdout is one more entry with its own dataset; its gates are its table in thresholds.toml.
+
+To add a suite: write its module (or reuse one), add one `Suite(...)` line below, and (optionally)
+a `[name]` table of gates in evals/thresholds.toml. See docs/evals.md."""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.errors import InputError
+from evals.datasets import DATASETS_DIR, POLICIES_DIR
+
+
+@dataclass(frozen=True)
+class Suite:
+    name: str
+    module: str  # scoring module evals.suites.<module>
+    title: str
+    dataset: str | None = None  # file name in evals/datasets/
+    column: str = ""  # its column in the family table ("dev", "holdout", "A", ...)
+    family: str = ""  # suites of one family are shown side by side (default: the module name)
+    default: bool = True  # part of `all`
+    optional: bool = False  # skipped, with a note, while its dataset file is absent
+    blind: bool = False  # the report shows aggregates, ids and failure classes, never texts
+    needs_index: bool = True  # the configured knowledge base must be built (`privacybot ingest`)
+    kb: str | None = None  # a fixed knowledge base (else the one evaluated)
+    policy: str | None = None  # file in evals/policies/ ingested into `kb` before the run
+
+    @property
+    def scoring(self):
+        """The scoring module: METRICS, validate(ctx, suite), run(ctx, suite) -> SuiteResult."""
+        return importlib.import_module(f"evals.suites.{self.module}")
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "family", self.family or self.module)
+
+    def path(self, ctx) -> Path | None:
+        """The dataset file (a test or a caller may override it in ctx.dataset_overrides)."""
+        return ctx.dataset(self.name, DATASETS_DIR / self.dataset) if self.dataset else None
+
+    def files(self, ctx) -> list[Path]:
+        """Every input file, for the report's sha256 table."""
+        return [p for p in (POLICIES_DIR / self.policy if self.policy else None, self.path(ctx)) if p]
+
+    def absent(self, ctx) -> bool:
+        return self.optional and self.path(ctx) is not None and not self.path(ctx).exists()
+
+
+H = "holdout, not tuned on"
+SUITES: dict[str, Suite] = {s.name: s for s in (
+    Suite("retrieval", "retrieval", "Retrieval (OMNES policy)", "dev_questions.jsonl", "dev"),
+    Suite("retrieval_naive", "naive_rag", "Retrieval — naive RAG baseline, same questions (1000/200 splitter + "
+          "MiniLM + Chroma)", "dev_questions.jsonl", "naive baseline", family="retrieval"),
+    Suite("answers", "answers", "Answers — dev set (training data, not evidence)", "dev_answers.jsonl", "dev"),
+    Suite("guard", "guard", "Guard (personal data and special categories)", "guard_set.jsonl", "dev", needs_index=False),
+    Suite("latency", "latency", "Latency (benchmark in a fresh process)", "dev_answers.jsonl"),
+    Suite("generic", "retrieval", "Generic policy (second, fictional organisation)", "generic_questions.jsonl",
+          "Lumen", needs_index=False, kb="lumen", policy="lumen_library.md"),
+    Suite("answers_holdout", "answers", f"Answers — holdout set ({H})", "holdout_answers.jsonl", "holdout"),
+    Suite("answers_blind_a", "answers", f"Answers — blind set A ({H})", "answers_blind_a.jsonl", "A", blind=True),
+    Suite("answers_blind_b", "answers", f"Answers — blind set B ({H})", "answers_blind_b.jsonl", "B", blind=True,
+          optional=True),
+    Suite("dialogues_blind_1", "dialogues", f"Dialogues — blind set 1 ({H})", "dialogues_blind_1.jsonl", "1", blind=True),
+    Suite("dialogues_blind_2", "dialogues", f"Dialogues — blind set 2 ({H})", "dialogues_blind_2.jsonl", "2", blind=True,
+          optional=True),
+    Suite("guard_blind", "guard", f"Guard — blind set ({H})", "guard_blind.jsonl", "blind", needs_index=False),
+    Suite("load", "load", "Load (a real server, concurrent visitors)", "dev_questions.jsonl", default=False),
+)}
+
+
+def aliases() -> dict[str, list[str]]:
+    """`all` (the default suites) and each family name that is not itself a suite name."""
+    out = {"all": [s.name for s in SUITES.values() if s.default]}
+    for s in SUITES.values():
+        if s.family not in SUITES:
+            out.setdefault(s.family, []).append(s.name)
+    return out
+
+
+def resolve(names: list[str] | tuple[str, ...] | str) -> list[Suite]:
+    """Suite entries for names, aliases or comma-separated lists, in the order asked, once each."""
+    if isinstance(names, str):
+        names = [n.strip() for n in names.split(",") if n.strip()]
+    groups, out = aliases(), []
+    for n in (n for name in names or ["all"] for n in groups.get(name, [name])):
+        if n not in SUITES:
+            raise InputError(f"Unknown suite '{n}'. Use one of: {', '.join([*SUITES, *groups])}.")
+        out += [] if SUITES[n] in out else [SUITES[n]]
+    return out

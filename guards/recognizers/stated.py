@@ -1,0 +1,133 @@
+"""Values *stated* as something: "my card number is …", "mon numéro de sécu : …", "passport no. …",
+"student id …", "mot de passe : …", "PIN 0429". The cue words come from the recognizer's context in
+`guards/config/recognizers.yaml` (every language's, whatever the message language); the value is
+the first identifier-like token within a few words after the cue. Recall first: no checksum here."""
+
+from __future__ import annotations
+
+import re
+
+from guards.recognizers.base import GuardRecognizer
+from guards.text import fold
+
+_WORD = re.compile(r"\S+")
+_SENTENCE_STOP = re.compile(r"[.!?]\s+[A-Z]|\n\s*\n")
+_ID_VALUE = re.compile(
+    r"(?:[A-Za-z]{1,4}-)?(?=[A-Za-z0-9]*\d)[A-Za-z0-9]+"
+    r"(?:(?:[ .\-/]|\s-\s)(?=[A-Za-z0-9]*\d)[A-Za-z0-9]+|-[A-Za-z]{1,4}(?=-\d))*"
+)
+_DIGIT_GROUPS = re.compile(r"\d+(?:[ .\-]\d+)*")
+_COPULA = frozenset(["is", "was", "est", "etait", "c'est", "c'etait", "it's", "its", ":", "=", "->"])
+_FUNCTION = frozenset(
+    ["the", "a", "an", "my", "your", "too", "not", "very", "still", "now", "also", "le", "la", "les", "un", "une",
+     "mon", "ma", "pas", "plus", "trop", "toujours", "encore", "aussi", "bien", "oublie", "oublié", "perdu",
+     "lost", "forgotten", "wrong", "faux", "incorrect", "expired", "expire", "expiré", "same", "meme", "même",
+     "different", "différent", "safe", "secure", "sent", "envoye", "envoyé", "required", "needed", "changed"]
+)
+
+
+# "my password is expired / stored / working": a state, not the password
+_STATE = re.compile(r"(?:ed|ing|é|ée|és|ées|able|ible)$|^(?:ok|okay|fine|good|bad|strong|weak|long|short|court|fort|faible|safe|secure)$")
+
+
+def compile_cues(phrases: list[str]) -> re.Pattern | None:
+    """One pattern for cue phrases (folded; spaces match any whitespace; an optional plural 's')."""
+    parts = []
+    for phrase in sorted({fold(p.strip()) for p in phrases if p and p.strip()}, key=len, reverse=True):
+        body = re.escape(phrase).replace(r"\ ", r"\s+").replace("'", r"['\s]?")
+        parts.append(body + "s?")
+    if not parts:
+        return None
+    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(parts) + r")(?![a-z0-9])")
+
+
+class CuedValueRecognizer(GuardRecognizer):
+    """Base: a cue phrase, then a value within MAX_WORDS words / WINDOW characters."""
+
+    MAX_WORDS = 6
+    WINDOW = 60
+    SCORE = 0.85
+
+    def __init__(self, supported_language: str = "en", context: list[str] | None = None,
+                 supported_entity: str | None = None, name: str | None = None, exclusions: list[str] | None = None,
+                 digits_only_cues: list[str] | None = None):
+        super().__init__(supported_language, context, [supported_entity] if supported_entity else None, name)
+        self.entity = self.supported_entities[0]
+        self.cues = compile_cues(context or [])
+        self.exclusions = compile_cues(exclusions or [])
+        self.digits_only = frozenset(fold(c) for c in digits_only_cues or [])
+
+    def find(self, text):
+        if self.cues is None:
+            return
+        folded = fold(text)
+        for cue in self.cues.finditer(folded):
+            after = cue.end() + 1 if folded[cue.end():cue.end() + 1] == " " else cue.end()
+            if self.exclusions is not None and self.exclusions.match(folded, after):
+                continue
+            span = self.value_after(text, cue.end())
+            if span and cue.group().rstrip("s") in self.digits_only and not text[span[0]:span[1]].replace(" ", "").isdigit():
+                continue  # a bare "code" introduces a PIN, not "MKT-301"
+            if span:  # a longer cue is more specific: "french social security number" beats "social security number"
+                yield self.entity, span[0], span[1], self.SCORE + min(len(cue.group()), 60) / 10_000
+
+    def value_after(self, text: str, pos: int) -> tuple[int, int] | None:
+        limit = min(len(text), pos + self.WINDOW)
+        stop = _SENTENCE_STOP.search(text, pos, limit)
+        limit = stop.start() + 1 if stop else limit
+        copula = text[pos:pos + 2].lstrip().startswith((":", "="))
+        for n, word in enumerate(_WORD.finditer(text, pos, limit)):
+            if n > self.MAX_WORDS:
+                return None
+            span = self.value_at(text, word.start(), word.group(), copula)
+            if span:
+                return span
+            copula = fold(word.group()).strip("'\"«»") in _COPULA or word.group().endswith(":")
+        return None
+
+    def value_at(self, text: str, start: int, word: str, after_copula: bool) -> tuple[int, int] | None:
+        raise NotImplementedError
+
+
+class StatedIdentifierRecognizer(CuedValueRecognizer):
+    """An identifier-like value (letters and digits, at least 2 digits) after its cue."""
+
+    ENTITIES = ("ID_NUMBER",)
+
+    def value_at(self, text, start, word, after_copula):
+        lead = len(word) - len(word.lstrip("(\"'«:#"))
+        m = _ID_VALUE.match(text, start + lead)
+        if not m:
+            return None
+        value = m.group().rstrip(" .-/")
+        if sum(c.isdigit() for c in value) < 2 or sum(c.isalnum() for c in value) < 4:
+            return None
+        return m.start(), m.start() + len(value)
+
+
+class SecretRecognizer(CuedValueRecognizer):
+    """A password, PIN, CVV or one-time code after its cue: a token holding a digit or a symbol,
+    digit groups ("553 902"), or a plain word right after "is" / "c'est" / ":"."""
+
+    ENTITIES = ("SECRET",)
+    SCORE = 0.9
+
+    def value_at(self, text, start, word, after_copula):
+        lead = len(word) - len(word.lstrip("(\"'«‘“"))
+        core = word[lead:].rstrip(".,;:?)\"'»’”")
+        if len(core) < 3:
+            return None
+        begin = start + lead
+        if core.isdigit():
+            m = _DIGIT_GROUPS.match(text, begin)
+            return begin, begin + len(m.group().rstrip(" .-"))
+        has_digit = any(c.isdigit() for c in core)
+        has_symbol = any(not c.isalnum() and c not in "'’-" for c in core)
+        mixed = any(c.isupper() for c in core[1:]) and any(c.islower() for c in core)
+        quoted = lead > 0
+        if has_digit or has_symbol or mixed or quoted:
+            return begin, begin + len(core)
+        plain = fold(core)
+        if after_copula and core.isalpha() and len(core) >= 4 and plain not in _FUNCTION and not _STATE.search(core.lower()):
+            return begin, begin + len(core)
+        return None
