@@ -5,7 +5,7 @@ into an `Answer`, saves the state and records the exchange."""
 from __future__ import annotations
 
 from bot import conversation, routing
-from bot.answers import Reply, assistant, organisation, policy, rights_answer, simple
+from bot.answers import Reply, assistant, compose, organisation, policy, rights_answer, simple
 from bot.catalogue import t
 from bot.conversation import State
 from knowledge.query import Query
@@ -20,11 +20,11 @@ def respond(query: Query, state: State, retriever: Retriever, *, audience_hint: 
             notice=None) -> Reply:
     lang = query.lang
     threshold = retriever.not_found_threshold(query.model)
-    evidence = retriever.rank(query, k=1)
-    top = evidence[0].score if evidence else 0.0
+    named = query.audience_named(set(retriever.audiences))
+    ranked = compose.rank(retriever, query, named or state.audience)
+    top = ranked[0].score if ranked else 0.0
     r = routing.route(query, evidence=top, strong=policy.strong_evidence(threshold),
                       has_context=state.last is not None, pending=state.pending is not None)
-    named = query.audience_named(set(retriever.audiences))
     base = {"intent": r.intent, "intent_confidence": round(r.confidence, 3), "audience_named": named}
     org = {"organisation": organisation(retriever.profile, lang)}
     if r.intent in REFUSAL_KEYS:
@@ -52,4 +52,5 @@ def respond(query: Query, state: State, retriever: Retriever, *, audience_hint: 
     if turn.audience is None and audience:
         turn = conversation.Turn(turn.question, audience, turn.answer_type, turn.rewritten, turn.from_pending,
                                  turn.sections)
-    return policy.answer(query, turn, state, retriever, threshold, base)
+    same = turn.question == query.text and turn.audience == (named or state.audience)
+    return policy.answer(query, turn, state, retriever, threshold, base, hits=ranked if same else None)

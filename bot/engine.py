@@ -15,7 +15,7 @@ import threading
 import time
 from functools import lru_cache
 
-from bot import dialog
+from bot import dialog, recording
 from bot.answers import Reply, organisation, simple
 from bot.answers.assistant import Notice
 from bot.answers.rights import policy_contact
@@ -24,7 +24,6 @@ from bot.conversation import MemoryStateStore, State, StateStore, new_session_id
 from bot.errors import ERRORS, InputError
 from bot.notice import notice_for
 from bot.ports import ConversationLog, Guard
-from bot import recording
 from bot.settings import Settings, get_settings
 from bot.types import Answer, GuardReport
 from knowledge.query import analyse
@@ -109,6 +108,18 @@ class Engine:
         self.states.forget(session_id)
         return known
 
+    def start_background_writes(self, **kwargs) -> bool:
+        """Servers: conversation writes go to the store's background writer (False: no such store)."""
+        start = getattr(self.store, "start_writer", None)
+        if not callable(start):
+            return False
+        start(redact=self.guard.redact, on_unknown_session=self.forget_session, **kwargs)
+        return True
+
+    def flush_store(self, timeout: float | None = 5.0) -> bool:
+        """Wait until every queued conversation write is committed (True if within `timeout`)."""
+        return bool(self.store.flush(timeout)) if callable(getattr(self.store, "flush", None)) else True
+
     def _state(self, session_id: str | None, site: str | None, lang: str | None) -> State:
         if session_id:
             data = self.states.load(session_id)
@@ -144,8 +155,12 @@ class Engine:
         detected = inspection.lang
         out_lang = hint or (detected if detected in LANGS else state.lang or "en")
         try:
+            te = time.perf_counter()
             query = analyse(inspection.text, out_lang)
+            timings["embed"] = _ms(te)
+            ta = time.perf_counter()
             reply = dialog.respond(query, state, retriever, audience_hint=audience, notice=self.notice())
+            timings["answer"] = _ms(ta)
         except ERRORS:
             raise
         except Exception as exc:  # noqa: BLE001 - a visitor never sees a stack trace

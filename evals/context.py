@@ -47,9 +47,9 @@ class EvalContext:
         kb = kb or self.kb
         if kb not in self._retrievers:
             if self.retriever_factory is None:
-                from knowledge.retrieve import get_retriever
+                from knowledge.retrieve import open_retriever
 
-                self._retrievers[kb] = get_retriever(kb=kb, settings=self.settings)
+                self._retrievers[kb] = open_retriever(self.settings.kb_dir(kb), kb, self.settings.chroma_url)
             else:
                 self._retrievers[kb] = self.retriever_factory(kb)
         return self._retrievers[kb]

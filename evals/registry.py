@@ -69,6 +69,10 @@ SUITES: dict[str, Suite] = {s.name: s for s in (
           optional=True),
     Suite("guard_blind", "guard", f"Guard — blind set ({H})", "guard_blind.jsonl", "blind", needs_index=False),
     Suite("load", "load", "Load (a real server, concurrent visitors)", "dev_questions.jsonl", default=False),
+    Suite("policyqa", "policyqa", "PolicyQA test split (third-party policies, answer spans; never trained on)",
+          needs_index=False, default=False),
+    Suite("guard_blind_c", "guard", "Guard — blind set C (guided the guard's round 2: dev numbers)",
+          "guard_blind_c.jsonl", "C", needs_index=False),
 )}
 
 

@@ -73,8 +73,27 @@ def load(path: str) -> EmbeddingClassifier:
                           "rebuild it with `python scripts/train_models.py`.") from None
 
 
+def read_examples(paths, *, nested: bool = False) -> dict:
+    """Labelled example files, merged (several writers, one file each): `label: {en: [...], fr: [...]}`,
+    or with `nested` one more level (`section: {label: {...}}`)."""
+    from knowledge.config import load_yaml
+
+    merged: dict = {}
+    for path in paths:
+        data = load_yaml(path, "training examples file")
+        for section, labels in (data.items() if nested else [(None, data)]):
+            target = merged.setdefault(section, {}) if nested else merged
+            for label, by_lang in (labels or {}).items():
+                if not isinstance(by_lang, dict):
+                    raise ConfigError(f"{path}: label '{label}' must map languages to lists of examples.")
+                slot = target.setdefault(label, {})
+                for lang, items in by_lang.items():
+                    slot.setdefault(lang, []).extend(str(x) for x in items or [])
+    return merged
+
+
 def fit(name: str, model: str, vectors: np.ndarray, labels: list[str], *, c: float = 4.0,
-        min_precision: float = 0.0, seed: int = 0) -> tuple[EmbeddingClassifier, dict]:
+        min_precision: float = 0.0, seed: int = 0, calibrate: bool = True) -> tuple[EmbeddingClassifier, dict]:
     """Train on (vectors, labels): logistic regression, then a temperature and per-class thresholds
     fitted on out-of-fold predictions (5-fold), so the probabilities mean what they say. A class's
     threshold is the lowest probability at which out-of-fold precision reaches `min_precision`."""
@@ -84,6 +103,10 @@ def fit(name: str, model: str, vectors: np.ndarray, labels: list[str], *, c: flo
     classes = sorted(set(labels))
     y = np.array([classes.index(lb) for lb in labels])
     X = np.asarray(vectors, dtype=np.float64)
+    if not calibrate:  # tests: no cross-validation, temperature 1, no thresholds
+        clf = LogisticRegression(C=c, max_iter=3000).fit(X, y)
+        return EmbeddingClassifier(name, model, tuple(classes), clf.coef_.astype(np.float32),
+                                   clf.intercept_.astype(np.float32)), {"n": len(y)}
     oof = np.zeros((len(y), len(classes)))
     folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=seed)
     for train, test in folds.split(X, y):

@@ -20,15 +20,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import yaml
 
-from knowledge import chunking, embedders, store, units
+from knowledge import chunking, embedders, labelled, query, store, units
 from knowledge.errors import InputError, KnowledgeError
 from knowledge.parsing import parse
 from knowledge.profile import Profile
 from knowledge.sources import DEFAULT_SOURCE, load_source
 
-MODELS = ("minilm", "e5")
+MODELS = ("e5",)  # the query model of every language (knowledge.query.MODEL_FOR)
 _KB_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{2,62}$")
 BATCH = 32
 
@@ -77,8 +78,15 @@ def _up_to_date(kb_dir: Path, kb: str, wanted: dict) -> dict | None:
         manifest = store.verify(kb_dir.resolve(), kb)
     except KnowledgeError:
         return None
-    keys = ("format", "content_sha256", "profile_sha256", "parser", "chunker", "units_version", "models")
+    keys = ("format", "content_sha256", "profile_sha256", "parser", "chunker", "units_version", "models", "reference",
+            "labelled")
     return manifest if all(manifest.get(k) == wanted.get(k) for k in keys) else None
+
+
+def _file_sha(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16] if path.is_file() else ""
 
 
 def _write_jsonl(path: Path, rows) -> None:
@@ -100,21 +108,35 @@ def _build(build: Path, kb: str, text: str, chunks, unit_list, public, profile: 
     client = store.chroma_client(build / "chroma", chroma_url)
     texts = [u.embed_text() for u in unit_list]
     headings = store.section_headings(unit_list)
+    hubs: dict = {}
+    asked = labelled.tie(labelled.read(profile.data), unit_list, text)
     with tqdm(total=len(unit_list) * len(MODELS), desc=f"Embedding {kb}", unit="unit", disable=not progress,
               leave=False) as bar:
         for model in MODELS:
             col = client.create_collection(store.collection_name(manifest["build_id"], model),
                                            metadata={"hnsw:space": "cosine"}, embedding_function=None)
+            model_vecs = []
             for i in range(0, len(unit_list), BATCH):
                 part = unit_list[i:i + BATCH]
                 vecs = embedders.embed_documents(model, texts[i:i + BATCH])
+                model_vecs.append(vecs)
                 col.add(ids=[u.unit_id for u in part], embeddings=vecs.tolist(),
                         metadatas=[{"order": i + j, "audience": u.audience, "section_id": u.section_id,
                                     "kind": u.kind} for j, u in enumerate(part)])
                 bar.update(len(part))
+            hubs[model] = query.hubness(np.concatenate(model_vecs), model)
+            if asked:
+                qcol = client.create_collection(store.collection_name(manifest["build_id"], model, "q"),
+                                                metadata={"hnsw:space": "cosine"}, embedding_function=None)
+                qvecs = embedders.embed_queries(model, [q.question for q in asked])
+                for i in range(0, len(asked), 256):
+                    qcol.add(ids=[f"q{j}" for j in range(i, min(i + 256, len(asked)))],
+                             embeddings=qvecs[i:i + 256].tolist(),
+                             metadatas=[{"units": "|".join(q.units), "lang": q.lang} for q in asked[i:i + 256]])
             hcol = client.create_collection(store.collection_name(manifest["build_id"], model, "h"),
                                             metadata={"hnsw:space": "cosine"}, embedding_function=None)
             hcol.add(ids=list(headings), embeddings=embedders.embed_documents(model, list(headings.values())).tolist())
+    (build / store.HUBS).write_text(json.dumps(hubs), encoding="utf-8")
     tmp = build / (store.MANIFEST + ".tmp")  # manifest last: a build without it is never complete
     tmp.write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8")
     os.replace(tmp, build / store.MANIFEST)
@@ -139,7 +161,7 @@ def _drop_build(build: Path, chroma_url: str | None) -> None:
             manifest = json.loads((build / store.MANIFEST).read_text(encoding="utf-8"))
             client = store.chroma_client(None, chroma_url)
             for model in manifest.get("models", {}):
-                for kind in ("u", "h"):
+                for kind in ("u", "h", "q"):
                     client.delete_collection(store.collection_name(manifest["build_id"], model, kind))
     store.forget_client(build / "chroma")
     shutil.rmtree(build, ignore_errors=True)
@@ -170,6 +192,8 @@ def ingest(source: Path | None = None, kb: str | None = None, *, root: Path, def
         "profile_sha256": hashlib.sha256(profile_text.encode()).hexdigest(), "parser": parser_name,
         "chunker": chunking.VERSION, "units_version": units.VERSION,
         "models": {m: embedders.get(m).version for m in MODELS},
+        "reference": {m: _file_sha(query.MODELS_DIR / f"reference-{m}.npz") for m in MODELS},
+        "labelled": _file_sha(labelled.path_of(prof.data)) if labelled.path_of(prof.data) else "",
         "chunks": len(chunks), "units": len(unit_list), "sections": len({c.section_id for c in chunks}),
     }
     kb_dir = root / kb

@@ -9,6 +9,7 @@ labelled EN/FR example files by `scripts/train_models.py`, one set per embedding
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +19,8 @@ from knowledge.classify import Prediction
 from knowledge.text import tokens
 
 MODELS_DIR = Path(__file__).with_name("models")
-MODEL_FOR = {"en": "e5", "fr": "e5"}  # e5 ranks better than MiniLM in English too (dev hit@1, same run)
+MODEL_FOR = {"en": "e5", "fr": "e5"}
+EXPAND_K, EXPAND_WEIGHT = 10, 1.0  # cross-lingual expansion (chosen on the French dev questions)  # e5 ranks better than MiniLM in English too (dev hit@1, same run)
 NO_AUDIENCE = "none"
 
 
@@ -32,6 +34,7 @@ class Query:
     lang: str
     model: str
     vec: np.ndarray = field(repr=False, compare=False)
+    search_vec: np.ndarray | None = field(default=None, repr=False, compare=False)  # what retrieval uses
     terms: tuple[str, ...] = ()
     answer_type: Prediction = field(default_factory=lambda: Prediction(None, {}))
     audience: Prediction = field(default_factory=lambda: Prediction(None, {}))
@@ -48,14 +51,52 @@ class Query:
         return label
 
 
+def hubness(vectors: np.ndarray, model: str, k: int = 10) -> dict[str, list[float]]:
+    """Per language, each unit's mean similarity to its k nearest reference questions: how much a
+    unit attracts questions in general. Retrieval subtracts part of it (CSLS), so units close to
+    every question (a recurring problem of cross-lingual embeddings) stop winning by default."""
+    path = MODELS_DIR / f"reference-{model}.npz"
+    if not path.is_file() or not len(vectors):
+        return {}
+    with np.load(path) as ref:
+        out = {}
+        for lang in ref.files:
+            sims = vectors @ ref[lang].astype(np.float32).T
+            kk = min(k, sims.shape[1])
+            out[lang] = np.sort(sims, axis=1)[:, -kk:].mean(axis=1).round(5).tolist()
+    return out
+
+
 def classifier(kind: str, model: str) -> classify.EmbeddingClassifier:
     return classify.load(str(MODELS_DIR / f"{kind}-{model}.npz"))
+
+
+@lru_cache(maxsize=4)
+def _english_reference(model: str, models_dir: str) -> np.ndarray | None:
+    path = Path(models_dir) / f"reference-{model}.npz"
+    if not path.is_file():
+        return None
+    with np.load(path) as ref:
+        return ref["en"].astype(np.float32) if "en" in ref.files else None
+
+
+def expand(vec: np.ndarray, lang: str, model: str) -> np.ndarray:
+    """The search vector of a non-English question: itself plus the mean of the English reference
+    questions closest to it, so it meets English policy text in the same language (the policies
+    are English; the multilingual model's cross-language similarities are weaker)."""
+    ref = _english_reference(model, str(MODELS_DIR))
+    if lang == "en" or ref is None or not len(ref):
+        return vec
+    near = ref[np.argsort(-(ref @ vec))[:EXPAND_K]].mean(axis=0)
+    out = vec + EXPAND_WEIGHT * near
+    return (out / np.linalg.norm(out)).astype(np.float32)
 
 
 def analyse(text: str, lang: str, *, model: str | None = None) -> Query:
     model = model or model_for(lang)
     vec = embedders.embed_query(model, text)
-    return Query(text=text, lang=lang, model=model, vec=vec, terms=tuple(tokens(text)),
+    return Query(text=text, lang=lang, model=model, vec=vec, search_vec=expand(vec, lang, model),
+                 terms=tuple(tokens(text)),
                  answer_type=classifier("answer_type", model).predict(vec),
                  audience=classifier("audience", model).predict(vec))
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from knowledge import ranker, store
+from knowledge import labelled, ranker, store
 from knowledge.bm25 import BM25Index
 from knowledge.errors import InputError
 from knowledge.query import Query
@@ -92,7 +92,8 @@ class Retriever:
         col = self.index.collections.get(query.model)
         if col is None:
             raise InputError(f"Knowledge base '{self.kb}' has no '{query.model}' vectors; re-run `privacybot ingest`.")
-        got = col.query(query_embeddings=[query.vec.tolist()], n_results=min(DENSE_CANDIDATES, len(self.units)),
+        vec = query.search_vec if query.search_vec is not None else query.vec
+        got = col.query(query_embeddings=[vec.tolist()], n_results=min(DENSE_CANDIDATES, len(self.units)),
                         include=["distances"])
         return {self._pos[i]: 1.0 - float(d) for i, d in zip(got["ids"][0], got["distances"][0], strict=True)
                 if i in self._pos}
@@ -101,8 +102,20 @@ class Retriever:
         col = self.index.heading_collections.get(query.model)
         if col is None:
             return {}
-        got = col.query(query_embeddings=[query.vec.tolist()], n_results=col.count(), include=["distances"])
+        vec = query.search_vec if query.search_vec is not None else query.vec
+        got = col.query(query_embeddings=[vec.tolist()], n_results=col.count(), include=["distances"])
         return {i: 1.0 - float(d) for i, d in zip(got["ids"][0], got["distances"][0], strict=True)}
+
+    def _asked(self, query: Query) -> dict[int, tuple[float, float]]:
+        """Votes of the labelled questions closest to this one: unit index -> (best, summed similarity)."""
+        col = self.index.question_collections.get(query.model)
+        if col is None:
+            return {}
+        got = col.query(query_embeddings=[query.vec.tolist()], n_results=min(labelled.NEIGHBOURS, col.count()),
+                        include=["distances", "metadatas"])
+        sims = np.array([1.0 - float(d) for d in got["distances"][0]], dtype=np.float32)
+        answers = [tuple(m["units"].split("|")) for m in got["metadatas"][0]]
+        return {self._pos[u]: v for u, v in labelled.votes(sims, answers).items() if u in self._pos}
 
     def rank(self, query: Query, *, k: int = 10, audiences: set[str] | frozenset[str] | None = None,
              named: str | None = None) -> list[UnitHit]:
@@ -110,8 +123,9 @@ class Retriever:
         `named`: the audience part the question names (a ranking signal, not a filter)."""
         dense = self._dense(query)
         heads = self._headings(query)
+        asked = self._asked(query)
         bm25_all = self._bm25.scores(list(query.terms))
-        cand = set(dense)
+        cand = set(dense) | set(asked)
         if bm25_all.any():
             cand.update(int(i) for i in np.argsort(-bm25_all)[:BM25_CANDIDATES] if bm25_all[i] > 0)
         if audiences is not None:
@@ -126,9 +140,13 @@ class Retriever:
         weights = ranker.load_weights(query.model)
         secs = self._section[idx]
         auds = self._audience[idx]
+        hubs = self.index.hubs.get(query.model, {})
+        hub = hubs.get(query.lang) or hubs.get("en")
         feats = ranker.features(d, b, secs, self._unit_feats[idx], query.type_probs,
                                 heading=np.array([heads.get(s, 0.0) for s in secs], dtype=np.float32),
-                                named=(auds == named) if named else None, shared=np.isin(auds, SHARED_AUDIENCES))
+                                named=(auds == named) if named else None, shared=np.isin(auds, SHARED_AUDIENCES),
+                                hub=np.asarray(hub, dtype=np.float32)[idx] if hub else None,
+                                asked=np.array([asked.get(int(i), (0.0, 0.0)) for i in idx], dtype=np.float32))
         scores = weights.score(feats)
         order = np.argsort(-scores)[:k]
         return [UnitHit(self.units[int(idx[j])], float(scores[j]), float(d[j]), float(b[j])) for j in order]

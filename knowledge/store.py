@@ -22,10 +22,11 @@ from knowledge.errors import IndexCorruptError, IndexMissingError
 from knowledge.types import Chunk
 from knowledge.units import Unit
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 5
 MANIFEST = "manifest.json"
 UNITS = "units.jsonl"
 CHUNKS = "chunks.jsonl"
+HUBS = "hubs.json"
 
 
 def rebuild_hint(kb: str) -> str:
@@ -91,6 +92,8 @@ class LoadedIndex:
     profile: dict
     collections: dict = field(default_factory=dict, compare=False)  # model -> unit collection
     heading_collections: dict = field(default_factory=dict, compare=False)  # model -> heading collection
+    hubs: dict = field(default_factory=dict, compare=False)  # model -> lang -> hubness per unit
+    question_collections: dict = field(default_factory=dict, compare=False)  # model -> labelled questions
 
     @property
     def build_id(self) -> str:
@@ -137,6 +140,7 @@ def load(kb_dir: Path, kb: str, chroma_url: str | None = None) -> LoadedIndex:
         import yaml
 
         profile = yaml.safe_load((build / "profile.yaml").read_text(encoding="utf-8")) or {}
+        hubs = json.loads((build / HUBS).read_text(encoding="utf-8"))
     except (OSError, ValueError, UnicodeDecodeError) as exc:
         raise IndexCorruptError(f"Index for '{kb}' is damaged ({exc.__class__.__name__}); {rebuild_hint(kb)}.") from None
     chunks = [Chunk(**c) for c in _jsonl(build / CHUNKS, kb)]
@@ -145,7 +149,7 @@ def load(kb_dir: Path, kb: str, chroma_url: str | None = None) -> LoadedIndex:
         raise IndexCorruptError(f"Index for '{kb}' is incomplete (counts differ from its manifest); {rebuild_hint(kb)}.")
     if any(source[u.start:u.end] != u.text for u in units[:: max(1, len(units) // 50)]):
         raise IndexCorruptError(f"Index for '{kb}' does not match its source text; {rebuild_hint(kb)}.")
-    collections, headings = {}, {}
+    collections, headings, asked = {}, {}, {}
     try:
         client = chroma_client(build / "chroma", chroma_url)
         for model in manifest["models"]:
@@ -154,6 +158,8 @@ def load(kb_dir: Path, kb: str, chroma_url: str | None = None) -> LoadedIndex:
                 raise IndexCorruptError(f"Vector index of '{kb}' ({model}) is incomplete; {rebuild_hint(kb)}.")
             collections[model] = col
             headings[model] = client.get_collection(collection_name(manifest["build_id"], model, "h"))
+            if manifest.get("labelled"):
+                asked[model] = client.get_collection(collection_name(manifest["build_id"], model, "q"))
     except IndexCorruptError:
         raise
     except Exception as exc:  # chroma raises many types on a damaged or unreachable store
@@ -161,13 +167,14 @@ def load(kb_dir: Path, kb: str, chroma_url: str | None = None) -> LoadedIndex:
         raise IndexCorruptError(f"Index for '{kb}' cannot be read from {where} ({exc.__class__.__name__}); "
                                 f"check the server, or {rebuild_hint(kb)}.") from None
     return LoadedIndex(kb=kb, path=build, manifest=manifest, source=source, chunks=chunks, units=units,
-                       public=public, profile=profile, collections=collections, heading_collections=headings)
+                       public=public, profile=profile, collections=collections, heading_collections=headings,
+                       hubs=hubs, question_collections=asked)
 
 
 def verify(build: Path, kb: str) -> dict:
     """Cheap integrity check of a build (manifest, metadata files). Returns the manifest."""
     manifest = read_manifest(build, kb)
-    for name in ("source.txt", UNITS, CHUNKS, "public.json", "profile.yaml"):
+    for name in ("source.txt", UNITS, CHUNKS, "public.json", "profile.yaml", HUBS):
         if not (build / name).is_file():
             raise IndexCorruptError(f"Index for '{kb}' is missing {name}; {rebuild_hint(kb)}.")
     return manifest

@@ -8,8 +8,9 @@
   plus policy questions from knowledge/training/questions.yaml and PolicyQA as `question` examples.
 - Unit ranker weights (knowledge/models/ranker-<model>.json), see scripts/train_ranker.py.
 
-One classifier per embedding model: MiniLM (English questions) is trained on the English examples,
-e5 (French and other languages) on English and French. The artefacts are small and committed."""
+Questions are embedded with multilingual e5 in every language (it ranks better than MiniLM in
+English too), so each classifier is trained once on the English and French examples. The
+artefacts are small and committed."""
 
 from __future__ import annotations
 
@@ -19,15 +20,13 @@ import random
 import sys
 from pathlib import Path
 
-import yaml
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from knowledge import classify, embedders  # noqa: E402
 
 POLICYQA = ROOT.parent / "shared" / "data" / "policyqa"
-LANGS_FOR = {"minilm": ("en",), "e5": ("en", "fr")}
+LANGS_FOR = {"e5": ("en", "fr")}  # the query model (knowledge.query.MODEL_FOR) for every language
 
 
 def _examples(section: dict, langs) -> tuple[list[str], list[str]]:
@@ -50,6 +49,19 @@ def _policyqa_questions(n: int, seed: int = 0) -> list[str]:
     return qs[:n]
 
 
+def _labelled_audiences(langs) -> list[tuple[str, str]]:
+    """The policy's labelled questions as audience examples (their `audience`, or `none`)."""
+    import json
+
+    out = []
+    for path in sorted(ROOT.glob("knowledge/profiles/*.questions.jsonl")):
+        for line in path.open(encoding="utf-8"):
+            row = json.loads(line)
+            if row.get("lang") in langs and row.get("source") == "training":
+                out.append((row["question"], row.get("audience") or "none"))
+    return out
+
+
 def _train(name: str, model: str, texts: list[str], labels: list[str], out: Path, report: dict, **kw) -> None:
     vecs = embedders.embed_queries(model, texts)
     clf, info = classify.fit(name, model, vecs, labels, **kw)
@@ -60,13 +72,15 @@ def _train(name: str, model: str, texts: list[str], labels: list[str], out: Path
 
 
 def train_classifiers(report: dict) -> None:
-    questions = yaml.safe_load((ROOT / "knowledge/training/questions.yaml").read_text(encoding="utf-8"))
-    intents = yaml.safe_load((ROOT / "bot/training/intents.yaml").read_text(encoding="utf-8"))
-    rights = yaml.safe_load((ROOT / "bot/training/rights.yaml").read_text(encoding="utf-8"))
+    questions = classify.read_examples(sorted(ROOT.glob("knowledge/training/questions*.yaml")), nested=True)
+    intents = classify.read_examples(sorted(ROOT.glob("bot/training/intents*.yaml")))
+    rights = classify.read_examples(sorted(ROOT.glob("bot/training/rights*.yaml")))
     for model, langs in LANGS_FOR.items():
         texts, labels = _examples(questions["answer_types"], langs)
         _train("answer_type", model, texts, labels, ROOT / f"knowledge/models/answer_type-{model}.npz", report)
         texts, labels = _examples(questions["audiences"], langs)
+        asked = _labelled_audiences(langs)
+        texts, labels = texts + [q for q, _ in asked], labels + [a for _, a in asked]
         _train("audience", model, texts, labels, ROOT / f"knowledge/models/audience-{model}.npz", report,
                min_precision=0.85)
         texts, labels = _examples(intents, langs)
@@ -79,6 +93,27 @@ def train_classifiers(report: dict) -> None:
         _train("intent", model, texts, labels, ROOT / f"bot/models/intent-{model}.npz", report)
         texts, labels = _examples(rights, langs)
         _train("right", model, texts, labels, ROOT / f"bot/models/right-{model}.npz", report)
+    write_reference(questions, intents, report)
+
+
+def write_reference(questions: dict, intents: dict, report: dict, per_lang: int = 400) -> None:
+    """Reference questions per language (embedded), for two mechanisms of the query analysis:
+    - hubness: how strongly each unit of a policy attracts questions in general, measured at ingest
+      so retrieval can discount units close to every question (CSLS);
+    - cross-lingual expansion: a French question is searched together with the English questions
+      closest to it in meaning (the policies are in English), so the whole English set is kept."""
+    import numpy as np
+
+    for model, langs in LANGS_FOR.items():
+        out = {}
+        for lang in langs:
+            texts = [x for sec in questions.values() for by in sec.values() for x in by.get(lang, [])]
+            texts += intents.get("question", {}).get(lang, [])
+            random.Random(0).shuffle(texts)
+            keep = len(texts) if lang == "en" else per_lang
+            out[lang] = embedders.embed_queries(model, texts[:keep]).astype(np.float16)
+        np.savez_compressed(ROOT / f"knowledge/models/reference-{model}.npz", **out)
+        report[f"reference-{model}"] = {lang: int(v.shape[0]) for lang, v in out.items()}
 
 
 def main() -> None:

@@ -10,7 +10,6 @@ import re
 from pathlib import Path
 
 import numpy as np
-import yaml
 
 from knowledge.text import fold, stem
 
@@ -52,23 +51,22 @@ def train_fake_classifiers(out: Path) -> None:
     from knowledge import classify
 
     emb = HashEmbedder()
-    questions = yaml.safe_load((ROOT / "knowledge/training/questions.yaml").read_text(encoding="utf-8"))
-    intents = yaml.safe_load((ROOT / "bot/training/intents.yaml").read_text(encoding="utf-8"))
-    rights = yaml.safe_load((ROOT / "bot/training/rights.yaml").read_text(encoding="utf-8"))
+    questions = classify.read_examples(sorted(ROOT.glob("knowledge/training/questions*.yaml")), nested=True)
+    intents = classify.read_examples(sorted(ROOT.glob("bot/training/intents*.yaml")))
+    rights = classify.read_examples(sorted(ROOT.glob("bot/training/rights*.yaml")))
 
     def examples(section):
         pairs = [(x, label) for label, by in section.items() for lang in ("en", "fr") for x in by.get(lang) or []]
         return [p[0] for p in pairs], [p[1] for p in pairs]
 
+    reference = {lang: emb.documents([x for sec in questions.values() for by in sec.values()
+                                      for x in by.get(lang, [])][:200]) for lang in ("en", "fr")}
+    np.savez(out / "reference-e5.npz", **reference)
     for name, section in (("answer_type", questions["answer_types"]), ("audience", questions["audiences"]),
                           ("intent", intents), ("right", rights)):
         texts, labels = examples(section)
-        if name == "intent":
-            extra, _ = examples(questions["answer_types"])
-            texts, labels = texts + extra, labels + ["question"] * len(extra)
-        for model in ("minilm", "e5"):
-            clf, _ = classify.fit(name, model, emb.documents(texts), labels,
-                                  min_precision=0.85 if name == "audience" else 0.0)
+        for model in ("e5",):
+            clf, _ = classify.fit(name, model, emb.documents(texts), labels, calibrate=False)
             clf.save(out / f"{name}-{model}.npz")
 
 

@@ -62,12 +62,16 @@ def fake_kb(tmp_path_factory, fake_models_dir):
     from knowledge.retrieve import open_retriever
     from tests.fakes import HashEmbedder
 
+    from knowledge import query
+
     home = tmp_path_factory.mktemp("fake_kb")
     embedders.use_factory(HashEmbedder)
-    try:
-        _ingest(home, public_data=lambda text: ["dpo@omneseducation.com"])
-    finally:
-        embedders.use_factory(None)
+    with pytest.MonkeyPatch.context() as mp:  # session-scoped: built before the per-test fakes apply
+        mp.setattr(query, "MODELS_DIR", fake_models_dir)
+        try:
+            _ingest(home, public_data=lambda text: ["dpo@omneseducation.com"])
+        finally:
+            embedders.use_factory(None)
     settings = load_settings({"PRIVACYBOT_HOME": str(home)})
     return settings, open_retriever(settings.kb_dir("omnes"), "omnes")
 

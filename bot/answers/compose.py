@@ -103,14 +103,24 @@ def choose(hits: list[UnitHit], answer_type: str | None, retriever: Retriever) -
     return chosen, merged
 
 
+RANK_K = 60
+
+
+def rank(retriever: Retriever, query: Query, audience: str | None) -> list[UnitHit]:
+    """The units for a question, best first, with the audience it is answered for as a signal."""
+    return retriever.rank(query, k=RANK_K, named=audience)
+
+
 def compose(retriever: Retriever, query: Query, *, audience: str | None, answer_type: str | None,
-            threshold: float, ask_audience: bool = True) -> Composition:
-    audiences = {audience} if audience and audience in retriever.audiences else None
-    hits = retriever.rank(query, k=40, audiences=audiences)
+            threshold: float, ask_audience: bool = True, hits: list[UnitHit] | None = None) -> Composition:
+    """`hits`: the question's ranking when the caller has it already (ranked with this audience)."""
+    hits = hits if hits is not None else rank(retriever, query, audience)
+    if audience and audience in retriever.audiences:  # that part, and the parts that apply to everyone
+        hits = [h for h in hits if h.unit.audience in (audience, *SHARED_AUDIENCES)]
     if not hits or hits[0].score < threshold:
         return Composition(hits, False)
     comp = Composition(hits, True)
-    if audiences is None and ask_audience:
+    if not (audience and audience in retriever.audiences) and ask_audience:
         comp.conflict = audience_conflict(hits, retriever)
         if comp.conflict:
             return comp

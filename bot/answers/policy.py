@@ -34,12 +34,13 @@ def _hits_trace(hits, n: int = 8) -> list[dict]:
              "bm25": round(h.bm25, 3), "text": h.unit.text[:160]} for h in hits[:n]]
 
 
-def answer(query: Query, turn: Turn, state: State, retriever: Retriever, threshold: float, base: dict) -> Reply:
+def answer(query: Query, turn: Turn, state: State, retriever: Retriever, threshold: float, base: dict,
+           hits=None) -> Reply:
     lang = query.lang
     q = with_text(query, turn.question) if turn.question != query.text else query
     answer_type = turn.answer_type or q.answer_type.label
     comp = compose.compose(retriever, q, audience=turn.audience, answer_type=answer_type, threshold=threshold,
-                           ask_audience=not turn.from_pending)
+                           ask_audience=not turn.from_pending, hits=hits)
     trace = dict(base, answer_type=answer_type, audience=turn.audience, threshold=round(threshold, 4),
                  rewritten_question=turn.question if turn.rewritten else None, from_pending=turn.from_pending,
                  best_score=round(comp.hits[0].score, 4) if comp.hits else None, hits=_hits_trace(comp.hits))

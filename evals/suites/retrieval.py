@@ -23,10 +23,13 @@ def run(ctx, suite) -> SuiteResult:
     if suite.policy:
         from knowledge.index import ingest
 
-        ingest(source=str(POLICIES_DIR / suite.policy), kb=kb, settings=ctx.settings, progress=False)
+        ingest(POLICIES_DIR / suite.policy, kb, root=ctx.settings.home / "kb", default_kb=ctx.settings.kb,
+               chroma_url=ctx.settings.chroma_url, progress=False)
+    from knowledge.query import analyse
+
     retriever = ctx.retriever(kb)
     result = evaluate(ctx, suite, lambda q: [{h.chunk.section_id} for h in
-                                             retriever.search(q["question"], k=scoring.CUTOFF, lang=q["lang"])])
+                                             retriever.search(analyse(q["question"], q["lang"]), k=scoring.CUTOFF)])
     if suite.policy:
         result.notes.append(f"Knowledge base '{kb}' built from {suite.policy}.")
     return result

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.settings import load_settings
 from knowledge.index import ingest
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -66,7 +65,7 @@ def test_ingest_is_idempotent_and_rebuilds_on_change(tmp_path, privacybot_home, 
     assert kb_dir.resolve() == first_build
 
     policy.write_text(policy.read_text() + "\n## Cookies\n\nWe use no cookies at all.\n", encoding="utf-8")
-    report = ingest(policy, "school", load_settings(), progress=False)
+    report = ingest(policy, "school", root=privacybot_home / "kb", progress=False)
     assert report.rebuilt and report.chunks == manifest["chunks"] + 1
     assert kb_dir.resolve() != first_build and not first_build.exists()  # old build swapped out
     leftovers = [p.name for p in (privacybot_home / "kb" / ".builds").iterdir()]
@@ -80,12 +79,12 @@ def test_kb_name_defaults_to_the_file_name(tmp_path, privacybot_home, capsys):
 
 
 @pytest.fixture
-def copied_home(kb_home, tmp_path, monkeypatch):
-    """A private copy of the session index that a test may damage."""
+def copied_home(fake_kb, tmp_path, monkeypatch):
+    """A private copy of the session's (fake-embedded) index that a test may damage."""
     from bot.settings import get_settings
 
     home = tmp_path / "copy"
-    shutil.copytree(kb_home, home, symlinks=True)
+    shutil.copytree(fake_kb[0].home, home, symlinks=True)
     monkeypatch.setenv("PRIVACYBOT_HOME", str(home))
     get_settings.cache_clear()
     return home
@@ -99,11 +98,13 @@ def copied_home(kb_home, tmp_path, monkeypatch):
         pytest.param(lambda b: _truncate(b / "chroma" / "chroma.sqlite3"), id="truncated-sqlite"),
         pytest.param(lambda b: (b / "chroma" / "chroma.sqlite3").unlink(), id="missing-sqlite"),
         pytest.param(lambda b: shutil.rmtree(b), id="dangling-link"),
+        pytest.param(lambda b: (b / "units.jsonl").write_text('{"broken'), id="garbled-units"),
+        pytest.param(lambda b: (b / "source.txt").write_text("another text"), id="source-changed"),
     ],
 )
 def test_damaged_index_says_rebuild(copied_home, capsys, damage):
     damage((copied_home / "kb" / "omnes").resolve())
-    assert main(["search", "how long do you keep my data", "--json"]) == 3
+    assert main(["search", "how long do you keep my data", "--json", "--lang", "en"]) == 3
     err = _one_line_error(capsys)
     assert "privacybot ingest --kb omnes" in err and "rebuild" in err
 
@@ -115,7 +116,8 @@ def _truncate(path: Path) -> None:
 
 def test_ingest_repairs_a_damaged_index(copied_home, capsys):
     (copied_home / "kb" / "omnes").resolve().joinpath("manifest.json").unlink()
-    report = ingest(settings=load_settings(), progress=False)
+    report = ingest(root=copied_home / "kb", progress=False)
     assert report.rebuilt
-    assert main(["search", "Do you have a representative in the UK?", "--json", "--k", "1"]) == 0
+    assert main(["search", "representatives outside the European Union United Kingdom", "--json", "--k", "1",
+                 "--lang", "en"]) == 0
     assert json.loads(capsys.readouterr().out)[0]["section_id"] == "general/representatives"
