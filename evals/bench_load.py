@@ -1,21 +1,27 @@
-"""Load benchmark of the HTTP API: N concurrent visitors asking mixed English/French questions.
+"""Load benchmark of the HTTP API: N concurrent visitors, and proof that nothing acknowledged is lost.
 
-    python -m evals.bench_load [--visitors 50] [--seconds 60] [--workers 1] [--engine-threads 4]
-                               [--torch-threads 1] [--json OUT]
+    python -m evals.bench_load [--visitors 30] [--seconds 60] [--no-think | --think MIN MAX] [--unique]
+        [--workers 1] [--engine-threads 4] [--torch-threads 1] [--engine real|fake]
+        [--database-url URL] [--via URL] [--stream-share 0.25] [--json OUT]
 
-Starts `privacybot serve` in a subprocess on a free loopback port (127.0.0.1 only), waits for
-/readyz and for every worker to finish loading (the server's CPU use settles), then simulates
-visitors with asyncio + httpx in this process: each visitor asks a question from `evals/datasets/dev_questions.jsonl` (EN and FR), reads the answer, "thinks"
-(uniform `--think` seconds), asks again in the same conversation, and starts a new
-conversation every few questions. A share of requests use the SSE endpoint (read to `done`).
+Without `--via` it starts `privacybot serve` (`--engine fake`: the same app on the test suite's
+fake engine, tests/store_fixtures.py, to measure the server and store overhead alone) on a free
+loopback port, with its own conversation database (a temporary SQLite file, or `--database-url`)
+and key store, waits for /readyz and for the CPU to settle. With `--via URL` it sends traffic to
+a running deployment (e.g. nginx in front of several processes, deploy/) and counts stored
+exchanges in `--database-url`.
 
-Reports throughput (answers/s), latency p50/p95/p99 (full response), errors by status/code,
-the server's resident memory (all its processes, sampled every second, and per process at the
-end) and the machine's load average before and after (the machine may be shared).
+Each visitor (its own address in X-Forwarded-For, trusted from 127.0.0.1) asks, reads the answer,
+thinks (`--think`, none with `--no-think`), continues the conversation with its token and starts a
+new one every 3-6 questions; `--stream-share` of the requests use the SSE endpoint. `--unique`:
+every question is new to the server (dev and PolicyQA questions combined with varied openings),
+so no cache helps. Every acknowledged answer (200, without the "not saved" notice) is then looked
+up in the database: `lost` counts acknowledged exchanges that are not stored (the target is 0).
 
-Rate limits: the server's per-IP and per-session limits would throttle visitors that all come
-from 127.0.0.1, so this script writes a sites file with raised limits and says so in the report
-(`limits_raised`). Nothing else is changed. Bounded: at most 500 visitors and 600 seconds.
+Reports answers/s, latency p50/p95/p99 (full response), errors by code, acknowledged / told not
+saved / stored / lost, PostgreSQL deadlocks during the run, server RSS and threads, load average.
+Rate limits are raised for the run (all visitors come from one machine; `limits_raised`).
+Bounded: at most 500 visitors and 600 seconds.
 """
 
 from __future__ import annotations
@@ -27,7 +33,6 @@ import os
 import random
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -37,41 +42,70 @@ from pathlib import Path
 import yaml
 
 from bot import offline  # noqa: F401
+from evals import stats
 
 ROOT = Path(__file__).resolve().parent.parent
-QUESTIONS = ROOT / "evals" / "datasets" / "dev_questions.jsonl"
-TARGETS = {"errors": 0, "p95_ms": 300.0, "answers_per_s": 30.0}
+POLICYQA = ROOT.parent / "shared" / "data" / "policyqa"
+TARGETS = {"errors": 0, "lost": 0, "p95_ms": 300.0, "answers_per_s": 60.0}
 RAISED_LIMITS = {"per_ip": {"per_minute": 1_000_000, "burst": 100_000},
                  "per_session": {"per_minute": 1_000_000, "burst": 100_000}}
 MAX_VISITORS, MAX_SECONDS = 500, 600
+OPENERS = {"en": ["", "Hi, ", "Hello! ", "Quick question: ", "Sorry to bother you, ", "Good morning. ",
+                  "I was wondering: ", "Please tell me: ", "One more thing: ", "Hey, "],
+           "fr": ["", "Bonjour, ", "Bonsoir ! ", "Petite question : ", "Excusez-moi, ", "Je me demandais : ",
+                  "Dites-moi : ", "Autre chose : ", "Salut, ", "Question rapide : "]}
+CLOSERS = {"en": ["", " Thanks.", " Thank you!", " Thanks in advance.", " Cheers."],
+           "fr": ["", " Merci.", " Merci beaucoup !", " Merci d'avance.", " Bonne journée."]}
 
 
-def load_questions(path: Path = QUESTIONS) -> list[dict]:
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    questions = [{"text": r["question"], "lang": r.get("lang", "en")} for r in rows if r.get("question")]
-    if not questions:
-        raise SystemExit(f"No questions in {path}.")
-    return questions
+# ------------------------------------------------------------------------------ questions
+def base_questions() -> list[dict]:
+    from evals.datasets import DATASETS_DIR, RETRIEVAL, load_jsonl
+
+    rows = load_jsonl(DATASETS_DIR / "dev_questions.jsonl", *RETRIEVAL)
+    out = [{"text": r["question"], "lang": r["lang"]} for r in rows]
+    for name in ("dev.json", "test.json"):
+        path = POLICYQA / name
+        if path.exists():
+            data = json.loads(path.read_text(encoding="utf-8"))["data"]
+            out += [{"text": qa["question"], "lang": "en"} for doc in data for p in doc["paragraphs"]
+                    for qa in p["qas"]]
+    seen, unique = set(), []
+    for q in out:
+        if q["text"] not in seen:
+            seen.add(q["text"])
+            unique.append(q)
+    return unique
 
 
+def question_stream(unique: bool, seed: int):
+    """Questions forever: repeated from the base set, or (`unique`) each one never asked before."""
+    rng = random.Random(seed)
+    base = base_questions()
+    if not unique:
+        while True:
+            yield rng.choice(base)
+    combos = [(q, o, c) for q in base for o in range(len(OPENERS["en"])) for c in range(len(CLOSERS["en"]))]
+    rng.shuffle(combos)
+    for q, o, c in combos:
+        text = q["text"]
+        opener = OPENERS[q["lang"]][o]
+        yield {"text": f"{opener}{text[:1].lower() if opener else text[:1]}{text[1:]}{CLOSERS[q['lang']][c]}",
+               "lang": q["lang"]}
+    raise SystemExit("Ran out of unique questions; use fewer --seconds or --visitors.")
+
+
+def not_saved_notices() -> list[str]:
+    from bot.catalogue import t
+
+    return [t("logging_degraded", lang) for lang in ("en", "fr")] + ["could not be saved"]
+
+
+# ------------------------------------------------------------------------------ server
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def percentile(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    k = (len(ordered) - 1) * q
-    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
-
-
-def process_tree_rss_mb(pid: int) -> float:
-    """Resident memory of `pid` and all its descendants (Linux /proc), in MB."""
-    return sum(process_tree_rss_by_pid(pid).values())
 
 
 def write_sites_file(directory: Path) -> Path:
@@ -79,189 +113,239 @@ def write_sites_file(directory: Path) -> Path:
 
     data = yaml.safe_load(DEFAULT_SITES_FILE.read_text(encoding="utf-8"))
     data.setdefault("limits", {}).update(RAISED_LIMITS)
+    data.setdefault("server", {})["trusted_proxies"] = ["127.0.0.1"]
     path = directory / "sites-bench.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return path
 
 
-def process_tree_rss_by_pid(pid: int) -> dict[int, float]:
-    """RSS in MB of `pid` and each descendant (the serve parent and its workers)."""
+def start_server(args, port: int, tmp: Path, log_path: Path) -> subprocess.Popen:
+    env = dict(os.environ, PRIVACYBOT_SITES_FILE=str(write_sites_file(tmp)), PRIVACYBOT_LOG_LEVEL="WARNING",
+               PRIVACYBOT_DATABASE_URL=args.database_url, PRIVACYBOT_KEYSTORE_URL=f"sqlite:///{tmp / 'keys.sqlite3'}",
+               PRIVACYBOT_EXPORTS_DIR=str(tmp / "exports"), PRIVACYBOT_SERVE_ENGINE_THREADS=str(args.engine_threads),
+               PRIVACYBOT_SERVE_CONSOLE="0")
+    if args.engine == "fake":
+        cmd = [sys.executable, "-m", "uvicorn", "--factory", "tests.store_fixtures:fake_app_from_env",
+               "--host", "127.0.0.1", "--port", str(port), "--workers", str(args.workers), "--no-access-log",
+               "--no-proxy-headers"]
+    else:
+        cmd = [sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
+               "--workers", str(args.workers), "--engine-threads", str(args.engine_threads),
+               "--torch-threads", str(args.torch_threads), "--no-console"]
+    log = log_path.open("w")
+    return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def wait_ready(base: str, proc: subprocess.Popen | None, timeout_s: float, log_path: Path | None) -> float:
+    """Until /readyz says the models are loaded and the store answers (the index check is left
+    out: the fake engine needs none)."""
+    import httpx
+
+    start = time.perf_counter()
+    while time.perf_counter() - start < timeout_s:
+        if proc is not None and proc.poll() is not None:
+            tail = log_path.read_text(errors="replace")[-800:] if log_path else ""
+            raise SystemExit(f"The server exited (code {proc.returncode}):\n{tail}")
+        try:
+            checks = httpx.get(f"{base}/readyz", timeout=5.0).json()["checks"]
+            if checks.get("models") and checks.get("store"):
+                return time.perf_counter() - start
+        except (httpx.HTTPError, ValueError, KeyError):
+            pass
+        time.sleep(0.5)
+    raise SystemExit(f"The server was not ready after {timeout_s:.0f} s (see {log_path}).")
+
+
+def process_tree(pid: int) -> dict[int, dict]:
+    """{pid: {"rss_mb", "threads", "cpu_s"}} for `pid` and its descendants (Linux /proc)."""
     children: dict[int, list[int]] = {}
-    rss: dict[int, float] = {}
+    info: dict[int, dict] = {}
+    tick = os.sysconf("SC_CLK_TCK")
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
-            fields = {k: v for k, _, v in (line.partition(":") for line in (entry / "status").read_text().splitlines())}
-        except OSError:
+            fields = dict(line.split(":", 1) for line in (entry / "status").read_text().splitlines() if ":" in line)
+            stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, ValueError):
             continue
         p = int(entry.name)
         children.setdefault(int(fields.get("PPid", "0").strip() or 0), []).append(p)
-        rss[p] = int(fields.get("VmRSS", "0 kB").split()[0]) / 1024.0 if "VmRSS" in fields else 0.0
+        info[p] = {"rss_mb": int(fields.get("VmRSS", "0 kB").split()[0]) / 1024.0,
+                   "threads": int(fields.get("Threads", "0").strip() or 0),
+                   "cpu_s": (int(stat[11]) + int(stat[12])) / tick}
     out, todo = {}, [pid]
     while todo:
         p = todo.pop()
-        if rss.get(p, 0.0) > 0:
-            out[p] = round(rss[p], 1)
+        if p in info:
+            out[p] = info[p]
         todo.extend(children.get(p, []))
     return out
 
 
-def process_tree_cpu_s(pid: int) -> float:
-    """CPU seconds (user+system) used so far by `pid` and its live descendants."""
-    tick = os.sysconf("SC_CLK_TCK")
-    total = 0.0
-    for p in process_tree_rss_by_pid(pid):
-        try:
-            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / tick
-        except (OSError, IndexError, ValueError):
-            continue
-    return total
-
-
 def wait_settled(pid: int, timeout_s: float = 120.0, idle_share: float = 0.15) -> float:
-    """After /readyz: with several workers the others may still be loading (readiness is answered
-    by whichever worker is up). Wait until the server's processes use < `idle_share` of one core
-    over a second, so the measurement starts with every worker loaded."""
+    """With several workers the others may still be loading: wait until the server's processes
+    use < `idle_share` of one core over a second."""
     start = time.perf_counter()
-    last = process_tree_cpu_s(pid)
+    last = sum(v["cpu_s"] for v in process_tree(pid).values())
     while time.perf_counter() - start < timeout_s:
         time.sleep(1.0)
-        now = process_tree_cpu_s(pid)
+        now = sum(v["cpu_s"] for v in process_tree(pid).values())
         if now - last < idle_share:
             break
         last = now
     return time.perf_counter() - start
 
 
-def start_server(port: int, workers: int, threads: int, sites_file: Path, log_path: Path,
-                 torch_threads: int = 1) -> subprocess.Popen:
-    env = dict(os.environ, PRIVACYBOT_SITES_FILE=str(sites_file), PRIVACYBOT_LOG_LEVEL="WARNING")
-    cmd = [sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
-           "--workers", str(workers), "--engine-threads", str(threads), "--torch-threads", str(torch_threads),
-           "--no-console"]
-    log = log_path.open("w")
-    return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-
-
-def wait_ready(base: str, proc: subprocess.Popen, timeout_s: float, log_path: Path) -> float:
-    import httpx
-
-    start = time.perf_counter()
-    while time.perf_counter() - start < timeout_s:
-        if proc.poll() is not None:
-            tail = log_path.read_text(errors="replace")[-800:]
-            raise SystemExit(f"The server exited (code {proc.returncode}):\n{tail}")
-        try:
-            if httpx.get(f"{base}/readyz", timeout=2.0).status_code == 200:
-                return time.perf_counter() - start
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    raise SystemExit(f"The server was not ready after {timeout_s:.0f} s (see {log_path}).")
-
-
-async def visitor(client, base: str, questions: list[dict], rng: random.Random, deadline: float, think: tuple,
-                  stream_share: float, results: dict) -> None:
-    session_id, asked = None, 0
-    await asyncio.sleep(rng.uniform(0, think[1]))  # visitors arrive spread out
+# ------------------------------------------------------------------------------ visitors
+async def visitor(i: int, client, base: str, questions, rng: random.Random, deadline: float, think: tuple,
+                  stream_share: float, results: dict, notices: list[str]) -> None:
+    auth: dict = {}
+    headers = {"X-Forwarded-For": f"10.{(i >> 16) & 255}.{(i >> 8) & 255}.{i & 255}"}
+    asked = 0
+    if think[1] > 0:
+        await asyncio.sleep(rng.uniform(0, think[1]))
     while time.perf_counter() < deadline:
-        q = rng.choice(questions)
-        payload = {"message": q["text"], "site": "demo"}
-        if session_id:
-            payload["session_id"] = session_id
+        q = next(questions)
+        payload = {"message": q["text"], "site": "demo", **auth}
         stream = rng.random() < stream_share
         start = time.perf_counter()
         try:
-            if stream:
-                ok, session_id, code = await _ask_stream(client, base, payload)
-            else:
-                resp = await client.post(f"{base}/api/chat", json=payload)
-                ok = resp.status_code == 200
-                body = resp.json()
-                session_id = body.get("session_id") if ok else session_id
-                code = f"{resp.status_code}:{body.get('error', {}).get('code', '')}" if not ok else ""
+            status, body = await (_ask_stream(client, base, payload, headers) if stream
+                                  else _ask(client, base, payload, headers))
         except Exception as exc:  # network failure: count it, keep going
-            ok, code = False, f"exception:{type(exc).__name__}"
+            status, body = f"exception:{type(exc).__name__}", {}
         elapsed = (time.perf_counter() - start) * 1000
-        if ok:
+        if body.get("session_id") and body.get("session_token"):
+            auth = {"session_id": body["session_id"], "session_token": body["session_token"]}
+        if status == 200:
             results["latencies"].append(elapsed)
-            results["stream" if stream else "json"].append(elapsed)
+            told = any(n in body.get("text", "") for n in notices)
+            key = "told_not_saved" if told else "acknowledged"
+            results[key].setdefault(body["session_id"], []).append(body.get("exchange_id"))
         else:
-            results["error_latencies"].append(elapsed)
+            code = f"{status}:{body.get('error', {}).get('code', body.get('code', ''))}"
             results["errors"][code] = results["errors"].get(code, 0) + 1
         results["langs"][q["lang"]] = results["langs"].get(q["lang"], 0) + 1
         asked += 1
         if asked % rng.randint(3, 6) == 0:
-            session_id = None  # a new visitor arrives
-        await asyncio.sleep(rng.uniform(*think))
+            auth = {}  # a new visitor arrives
+        if think[1] > 0:
+            await asyncio.sleep(rng.uniform(*think))
 
 
-async def _ask_stream(client, base: str, payload: dict) -> tuple[bool, str | None, str]:
-    session_id, done, error = payload.get("session_id"), False, ""
-    async with client.stream("POST", f"{base}/api/chat/stream", json=payload) as resp:
+async def _ask(client, base: str, payload: dict, headers: dict) -> tuple[int, dict]:
+    resp = await client.post(f"{base}/api/chat", json=payload, headers=headers)
+    try:
+        return resp.status_code, resp.json()
+    except ValueError:
+        return resp.status_code, {}
+
+
+async def _ask_stream(client, base: str, payload: dict, headers: dict) -> tuple[int | str, dict]:
+    body: dict = {"text": ""}
+    async with client.stream("POST", f"{base}/api/chat/stream", json=payload, headers=headers) as resp:
         if resp.status_code != 200:
-            body = json.loads(await resp.aread() or b"{}")
-            return False, session_id, f"{resp.status_code}:{body.get('error', {}).get('code', '')}"
+            return resp.status_code, json.loads(await resp.aread() or b"{}")
         event = None
         async for line in resp.aiter_lines():
             if line.startswith("event:"):
                 event = line[6:].strip()
-            elif line.startswith("data:") and event == "meta":
-                session_id = json.loads(line[5:]).get("session_id", session_id)
-            elif line.startswith("data:") and event == "error":
-                error = "sse:" + json.loads(line[5:]).get("code", "")
-            elif event == "done":
-                done = True
-    return done and not error, session_id, error or ("" if done else "sse:no_done")
+            elif line.startswith("data:"):
+                data = json.loads(line[5:])
+                if event == "meta":
+                    body.update(data)
+                elif event == "token":
+                    body["text"] += data["text"]
+                elif event == "error":
+                    return f"sse:{data.get('status')}", data
+                elif event == "done":
+                    return 200, body
+    return "sse:no_done", body
 
 
-async def run_load(base: str, visitors: int, seconds: float, think: tuple, stream_share: float, seed: int,
-                   server_pid: int) -> dict:
+async def run_load(base: str, args, server_pid: int | None) -> dict:
     import httpx
 
-    questions = load_questions()
-    results = {"latencies": [], "error_latencies": [], "json": [], "stream": [], "errors": {}, "langs": {}}
-    rss_samples: list[float] = []
-    limits = httpx.Limits(max_connections=visitors + 5, max_keepalive_connections=visitors + 5)
+    think = (0.0, 0.0) if args.no_think else tuple(args.think)
+    questions = question_stream(args.unique, args.seed)
+    results = {"latencies": [], "errors": {}, "langs": {}, "acknowledged": {}, "told_not_saved": {}}
+    samples: list[dict] = []
+    notices = not_saved_notices()
+    limits = httpx.Limits(max_connections=args.visitors + 5, max_keepalive_connections=args.visitors + 5)
     start = time.perf_counter()
-    deadline = start + seconds
+    deadline = start + args.seconds
 
-    async def sample_rss():
+    async def sample():
         while time.perf_counter() < deadline:
-            rss_samples.append(process_tree_rss_mb(server_pid))
+            if server_pid:
+                tree = process_tree(server_pid)
+                samples.append({"rss_mb": sum(v["rss_mb"] for v in tree.values()),
+                                "threads": sum(v["threads"] for v in tree.values())})
             await asyncio.sleep(1.0)
 
     async with httpx.AsyncClient(timeout=30.0, limits=limits) as client:
-        tasks = [asyncio.create_task(visitor(client, base, questions, random.Random(seed + i), deadline, think,
-                                             stream_share, results)) for i in range(visitors)]
-        sampler = asyncio.create_task(sample_rss())
+        tasks = [asyncio.create_task(visitor(i, client, base, questions, random.Random(args.seed + i), deadline,
+                                             think, args.stream_share, results, notices))
+                 for i in range(args.visitors)]
+        sampler = asyncio.create_task(sample())
         await asyncio.gather(*tasks)
         await sampler
     elapsed = time.perf_counter() - start
-    rss_samples.append(process_tree_rss_mb(server_pid))
-    by_pid = process_tree_rss_by_pid(server_pid)
     lat = results["latencies"]
-    n_err = sum(results["errors"].values())
-    return {
+    out = {
         "duration_s": round(elapsed, 2),
         "answers": len(lat),
         "answers_per_s": round(len(lat) / elapsed, 2),
-        "errors": n_err,
+        "errors": sum(results["errors"].values()),
         "errors_by_code": results["errors"],
-        "latency_ms": {k: round(v, 1) for k, v in {
-            "p50": percentile(lat, 0.50), "p95": percentile(lat, 0.95), "p99": percentile(lat, 0.99),
-            "mean": statistics.fmean(lat) if lat else float("nan"), "max": max(lat) if lat else float("nan"),
-        }.items()},
-        "latency_ms_json_p95": round(percentile(results["json"], 0.95), 1),
-        "latency_ms_stream_p95": round(percentile(results["stream"], 0.95), 1),
+        "latency_ms": {f"p{q}": round(stats.percentile(lat, q), 1) for q in (50, 95, 99)},
         "questions_by_lang": results["langs"],
-        "server_rss_mb": {"peak": round(max(rss_samples), 1), "end": round(rss_samples[-1], 1)},
-        # the serve parent first, then its workers (with --workers 1 the parent is the worker)
-        "server_rss_mb_by_process": [by_pid.get(server_pid, 0.0)]
-        + sorted((v for p, v in by_pid.items() if p != server_pid), reverse=True),
+        "_acknowledged": results["acknowledged"],
+        "_told": results["told_not_saved"],
     }
+    if samples:
+        out["server_peak"] = {"rss_mb": round(max(s["rss_mb"] for s in samples), 1),
+                              "threads": max(s["threads"] for s in samples)}
+    return out
+
+
+# ------------------------------------------------------------------------------ accounting
+def count_stored(database_url: str, sessions: list[str]) -> dict[str, int]:
+    """Stored exchanges per session (the key store is not needed to count)."""
+    from bot.store import ConversationStore
+
+    with ConversationStore(database_url, keys="sqlite://") as store:
+        return store.exchange_counts(sessions)
+
+
+def pg_deadlocks(database_url: str) -> int | None:
+    if not database_url.startswith("postgresql"):
+        return None
+    from sqlalchemy import create_engine, text
+
+    from bot.store.db import parse_url
+
+    engine = create_engine(parse_url(database_url))
+    try:
+        with engine.connect() as conn:
+            return int(conn.execute(text("SELECT deadlocks FROM pg_stat_database WHERE datname = "
+                                         "current_database()")).scalar_one())
+    finally:
+        engine.dispose()
+
+
+def accounting(report: dict, database_url: str | None) -> dict:
+    acked, told = report.pop("_acknowledged"), report.pop("_told")
+    n_acked = sum(len(v) for v in acked.values())
+    out = {"acknowledged": n_acked, "told_not_saved": sum(len(v) for v in told.values())}
+    if database_url:
+        stored = count_stored(database_url, sorted(set(acked) | set(told)))
+        out["stored"] = sum(stored.values())
+        out["lost"] = sum(max(0, len(ids) - stored.get(sid, 0)) for sid, ids in acked.items())
+    else:
+        out["stored"] = out["lost"] = None
+    return out
 
 
 def _loadavg() -> list[float] | None:
@@ -273,14 +357,20 @@ def _loadavg() -> list[float] | None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m evals.bench_load", description=__doc__.split("\n\n")[0])
-    ap.add_argument("--visitors", type=int, default=50, help="Concurrent visitors (≤ 500).")
+    ap.add_argument("--visitors", type=int, default=30, help="Concurrent visitors (≤ 500).")
     ap.add_argument("--seconds", type=float, default=60.0, help="Load duration (≤ 600).")
-    ap.add_argument("--workers", type=int, default=1, help="Server worker processes.")
+    ap.add_argument("--workers", type=int, default=1, help="Server worker processes (started by the bench).")
     ap.add_argument("--engine-threads", type=int, default=4, help="Engine threads per worker (serve option).")
     ap.add_argument("--torch-threads", type=int, default=1, help="Math-library threads per worker (serve option).")
+    ap.add_argument("--engine", choices=("real", "fake"), default="real",
+                    help="fake: the test suite's fake engine (server + store overhead alone).")
     ap.add_argument("--think", type=float, nargs=2, default=(0.5, 2.0), metavar=("MIN", "MAX"),
                     help="Visitor think time between messages, seconds (uniform).")
-    ap.add_argument("--stream-share", type=float, default=0.2, help="Share of requests on /api/chat/stream.")
+    ap.add_argument("--no-think", action="store_true", help="No think time (closed loop, peak rate).")
+    ap.add_argument("--unique", action="store_true", help="Never-seen questions (no cache helps).")
+    ap.add_argument("--stream-share", type=float, default=0.25, help="Share of requests on /api/chat/stream.")
+    ap.add_argument("--database-url", help="The conversation database (default: a temporary SQLite file).")
+    ap.add_argument("--via", help="Send traffic to this running deployment (e.g. nginx) instead of starting one.")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--ready-timeout", type=float, default=300.0)
     ap.add_argument("--json", dest="json_out", type=Path, help="Also write the report as JSON here.")
@@ -289,52 +379,63 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(f"--visitors must be 1..{MAX_VISITORS} and --seconds 1..{MAX_SECONDS}")
     from bot.settings import get_settings
 
-    settings = get_settings()
-    if not settings.kb_dir().is_dir():
-        print(f"No index under {settings.home}; run `privacybot ingest` first.", file=sys.stderr)
+    if args.engine == "real" and not args.via and not get_settings().kb_dir().is_dir():
+        print(f"No index under {get_settings().home}; run `privacybot ingest` first.", file=sys.stderr)
         return 3
     load_before = _loadavg()
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory(prefix="pb-bench-") as tmp:
         tmpdir = Path(tmp)
-        sites_file = write_sites_file(tmpdir)
-        log_path = tmpdir / "server.log"
-        proc = start_server(port, args.workers, args.engine_threads, sites_file, log_path, args.torch_threads)
+        if not args.via:
+            args.database_url = args.database_url or f"sqlite:///{tmpdir / 'bench.sqlite3'}"
+        deadlocks_before = pg_deadlocks(args.database_url) if args.database_url else None
+        proc, log_path = None, tmpdir / "server.log"
+        base = args.via.rstrip("/") if args.via else f"http://127.0.0.1:{free_port()}"
+        if not args.via:
+            proc = start_server(args, int(base.rsplit(":", 1)[1]), tmpdir, log_path)
         try:
-            ready_s = wait_ready(base, proc, args.ready_timeout, log_path)
-            ready_s += wait_settled(proc.pid)
-            idle_rss = process_tree_rss_mb(proc.pid)
-            print(f"Server ready in {ready_s:.1f} s ({args.workers} worker(s), {idle_rss:.0f} MB); "
-                  f"{args.visitors} visitors for {args.seconds:g} s…", file=sys.stderr)
-            report = asyncio.run(run_load(base, args.visitors, args.seconds, tuple(args.think), args.stream_share,
-                                          args.seed, proc.pid))
+            ready_s = wait_ready(base, proc, args.ready_timeout, log_path if proc else None)
+            if proc:
+                ready_s += wait_settled(proc.pid)
+            idle = process_tree(proc.pid) if proc else {}
+            cpu_before = sum(v["cpu_s"] for v in idle.values())
+            print(f"Server ready in {ready_s:.1f} s; {args.visitors} visitors for {args.seconds:g} s…", file=sys.stderr)
+            report = asyncio.run(run_load(base, args, proc.pid if proc else None))
+            time.sleep(1.0)  # a timed-out answer may still be committing: count what the server kept
+            report.update(accounting(report, args.database_url))
+            after = process_tree(proc.pid) if proc else {}
+            if proc and report["answers"]:
+                spent = sum(v["cpu_s"] for v in after.values()) - cpu_before
+                report["server_cpu_ms_per_answer"] = round(1000 * spent / report["answers"], 2)
         finally:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
+            if proc:
+                os.killpg(proc.pid, signal.SIGTERM)
+                try:
+                    proc.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    os.killpg(proc.pid, signal.SIGKILL)
+        if args.database_url and deadlocks_before is not None:
+            report["deadlocks"] = pg_deadlocks(args.database_url) - deadlocks_before
     report = {
-        "benchmark": "bench_load",
-        "visitors": args.visitors, "seconds": args.seconds, "workers": args.workers,
-        "engine_threads": args.engine_threads, "torch_threads": args.torch_threads,
-        "load_average_before": load_before, "load_average_after": _loadavg(),
-        "think_s": list(args.think), "stream_share": args.stream_share, "cpus": os.cpu_count(),
-        "limits_raised": RAISED_LIMITS,
-        "server_ready_s": round(ready_s, 1), "server_rss_idle_mb": round(idle_rss, 1),
-        **report,
-        "targets": TARGETS,
+        "benchmark": "bench_load", "engine": args.engine, "via": args.via, "visitors": args.visitors,
+        "seconds": args.seconds, "workers": args.workers, "engine_threads": args.engine_threads,
+        "unique": args.unique, "think_s": [0, 0] if args.no_think else list(args.think),
+        "stream_share": args.stream_share, "database": (args.database_url or "").split("://")[0] or None,
+        "cpus": os.cpu_count(), "load_average_before": load_before, "load_average_after": _loadavg(),
+        "limits_raised": RAISED_LIMITS, "server_ready_s": round(ready_s, 1),
+        "server_idle": {"rss_mb": round(sum(v["rss_mb"] for v in idle.values()), 1),
+                        "threads": sum(v["threads"] for v in idle.values())} if idle else None,
+        "server_end": {"rss_mb": round(sum(v["rss_mb"] for v in after.values()), 1),
+                       "threads": sum(v["threads"] for v in after.values())} if after else None,
+        **report, "targets": TARGETS,
     }
     report["targets_met"] = {
         "errors": report["errors"] == TARGETS["errors"],
+        "lost": report.get("lost") == TARGETS["lost"],
         "p95_ms": report["latency_ms"]["p95"] <= TARGETS["p95_ms"],
         "answers_per_s": report["answers_per_s"] >= TARGETS["answers_per_s"],
     }
     text = json.dumps(report, indent=2, ensure_ascii=False)
     print(text)
-    print("Note: per-IP and per-session rate limits were raised for this run (all visitors share 127.0.0.1).",
-          file=sys.stderr)
     if args.json_out:
         args.json_out.parent.mkdir(parents=True, exist_ok=True)
         args.json_out.write_text(text + "\n", encoding="utf-8")
@@ -343,3 +444,4 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+

@@ -18,8 +18,9 @@ from guards.analyzer import build_analyzer, quiet_presidio
 from guards.config import LANGS, guard_config
 from guards.language import detect_language, preload
 from guards.normalise import normalise
+from guards.persons import default_filter, expand_lists
 from guards.redact import Redactor
-from guards.resolve import PersonFilter, allow_keys, allowed, chunk_bounds, merge_overlaps
+from guards.resolve import allow_keys, allowed, chunk_bounds, merge_overlaps
 from guards.types import _GUARD_TOKEN, ENTITIES, SPECIAL_CATEGORIES, Finding, Inspection, Redacted
 
 log = logging.getLogger("privacybot.guard")
@@ -30,16 +31,6 @@ MAX_PUBLIC_LINE = 240
 # what a published document can make public (never a disclosure, a secret or a classifier guess)
 PUBLIC_ENTITIES = frozenset(["PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER", "STREET_ADDRESS", "LOCATION", "ID_NUMBER",
                              "IP_ADDRESS", "IBAN_CODE", "DATE_TIME"])
-
-
-def known_name(word: str) -> bool:
-    """A listed first name or surname that is not also a common word ("Kevin", "Becker"; not "Grace")."""
-    from guards.recognizers.names import load_names, load_surnames
-    from guards.text import fold
-
-    key = fold(word)
-    first, ambiguous = load_names()
-    return (key in first or key in load_surnames()) and key not in ambiguous
 
 
 def _normalise_lang(lang: str | None) -> str | None:
@@ -56,9 +47,7 @@ class Guard:
 
     def __init__(self, analyzer=None, config: dict | None = None, nlp_engine=None, detect=detect_language):
         self.config = config or guard_config()
-        person = self.config.get("person", {})
-        self.person_filter = PersonFilter(person.get("not_names", []), person.get("titles", []),
-                                          float(person.get("min_score", 0.8)), known_name)
+        self.person_filter = default_filter(self.config)
         self.threshold = float(self.config.get("score_threshold", 0.5))
         self.chunk_chars = int(self.config.get("chunk_chars", 5000))
         self.chunk_overlap = int(self.config.get("chunk_overlap", 200))
@@ -82,7 +71,7 @@ class Guard:
             out_lang = code if code in LANGS else "en"
             if not norm.text.strip():
                 return Inspection(redacted=Redacted(text, _token=_GUARD_TOKEN), lang=out_lang)
-            public = tuple(allow_keys(s) for s in allow or () if isinstance(s, str) and s.strip())
+            public = _public_keys(allow if isinstance(allow, frozenset) else frozenset(allow or ()))
             found = self._analyse(norm.text, out_lang, public)
             findings = tuple(Finding(f.entity, *norm.span(f.start, f.end), f.score, f.recognizer) for f in found)
             return Inspection(
@@ -132,7 +121,7 @@ class Guard:
                     finding = self.person_filter.apply(text, finding)
                 if finding is not None:
                     found.append(finding)
-        found = _classifier_fallback(text, found)
+        found = expand_lists(text, _classifier_fallback(text, found), self.person_filter)
         if public:
             found = [f for f in found if f.entity not in PUBLIC_ENTITIES or not allowed(text[f.start:f.end], public)]
         return merge_overlaps(found)
@@ -164,6 +153,12 @@ def _piece(text: str, g: Finding, start: int, end: int) -> list[Finding]:
     while end > start and not text[end - 1].isalnum():
         end -= 1
     return [Finding(g.entity, start, end, g.score, g.recognizer)] if sum(c.isalnum() for c in text[start:end]) >= 2 else []
+
+
+@lru_cache(maxsize=32)
+def _public_keys(allow: frozenset) -> tuple:
+    """The comparison keys of a knowledge base's public strings (computed once per allow set)."""
+    return tuple(allow_keys(s) for s in allow if isinstance(s, str) and s.strip())
 
 
 _lock = threading.Lock()

@@ -18,11 +18,19 @@ from guards.errors import ConfigError
 from guards.text import fold
 from guards.types import SPECIAL_CATEGORIES
 
+_BEFORE = r"(?<![a-z0-9])"
+_AFTER = r"(?![a-z0-9])(?!-[a-z])"
+
 
 def term_to_regex(term: str) -> str:
     """Translate the lexicon term syntax to a regex bounded by word edges."""
     if term.startswith("re:"):
         return term[3:]
+    return _BEFORE + term_body(term) + _AFTER
+
+
+def term_body(term: str) -> str:
+    """The regex of a (non-raw) term, without its word-edge guards."""
     out, i = [], 0
     term = fold(term.strip())
     while i < len(term):
@@ -42,7 +50,7 @@ def term_to_regex(term: str) -> str:
         else:
             out.append(re.escape(ch))
             i += 1
-    return r"(?<![a-z0-9])" + "".join(out) + r"(?![a-z0-9])(?!-[a-z])"
+    return "".join(out)
 
 
 @dataclass(frozen=True)
@@ -80,8 +88,25 @@ def _cue_pattern(items: list[str] | None) -> re.Pattern | None:
 
 
 def _alternation(terms: list[str]) -> re.Pattern:
-    ordered = sorted(terms, key=len, reverse=True)  # longer terms first: "type 1 diabetes" before "diabetes"
-    return re.compile("|".join(f"(?:{term_to_regex(t)})" for t in ordered))
+    """One pattern for a list of terms, longer terms first ("type 1 diabetes" before "diabetes").
+    Plain terms share one pair of word-edge guards and are grouped by their first letter (a
+    one-level trie): the regex engine then tries only the terms that can start at a position,
+    which makes a lexicon search several times faster than a flat alternation."""
+    ordered = sorted(terms, key=len, reverse=True)
+    raw = [t[3:] for t in ordered if t.startswith("re:")]
+    groups: dict[str, list[str]] = {}
+    loose = []
+    for term in ordered:
+        if term.startswith("re:"):
+            continue
+        body = term_body(term)
+        if body[:1].isalnum() and body[1:2] not in ("?", "*", "+", "{"):
+            groups.setdefault(body[0], []).append(body[1:])
+        else:
+            loose.append(body)
+    branches = loose + [f"{first}(?:{'|'.join(rests)})" for first, rests in groups.items()]
+    parts = [f"{_BEFORE}(?:{'|'.join(branches)}){_AFTER}"] if branches else []
+    return re.compile("|".join(parts + [f"(?:{r})" for r in raw]))
 
 
 def _words(cues: dict, key: str) -> frozenset[str]:

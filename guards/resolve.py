@@ -1,5 +1,5 @@
-"""Post-processing of analyzer results: tidy NER names, drop what the caller allows (public data),
-merge overlaps, split long texts into chunks."""
+"""Post-processing of analyzer results: drop what the caller allows (public data), merge overlaps,
+split long texts into chunks. (Person names: `guards/persons.py`.)"""
 
 from __future__ import annotations
 
@@ -7,84 +7,6 @@ import re
 
 from guards.text import fold
 from guards.types import Finding
-
-_NAME_TOKEN = re.compile(r"[^\s,;:!?()\"«»]+")
-INSTITUTION_WORDS = frozenset(
-    ["lycee", "college", "ecole", "universite", "university", "institut", "institute", "rue", "avenue", "boulevard",
-     "place", "street", "road", "campus", "salle", "amphi", "batiment", "building", "saint", "sainte", "st", "hopital",
-     "hospital", "gare", "station", "metro", "pont", "quai", "allee", "impasse", "fondation", "foundation", "prix",
-     "prize", "residence", "stade", "musee", "museum", "parc", "park", "chemin", "cours", "faculte"]
-)
-_PARTICLES = frozenset(["de", "du", "des", "van", "von", "der", "le", "la", "di", "da", "ben", "el", "al", "bin", "d'"])
-
-
-class PersonFilter:
-    """Keeps NER PERSON spans that look like a person's name: trims greetings and lower-case
-    words at the edges, rejects institution/policy words, acronyms and lone sentence-initial words."""
-
-    def __init__(self, not_names: list[str], titles: list[str], min_score: float, known_name=None):
-        self.known_name = known_name or (lambda word: False)  # a listed first name or surname
-        self.not_names = frozenset(fold(str(w)) for w in not_names)
-        self.titles = frozenset(fold(str(w)) for w in titles)
-        self.min_score = min_score
-
-    def _is_name_word(self, word: str) -> bool:
-        core = word.strip(".'’-")
-        return bool(core) and core[0].isupper() and fold(core) not in self.not_names and not any(c.isdigit() for c in core)
-
-    def may_contain_name(self, text: str) -> bool:
-        """Cheap gate: can `apply` keep any PERSON in this text? If not, NER need not run.
-        True when some name word is not sentence-initial (or follows a title), or two name words
-        follow each other (e.g. "Marie Dupont" at the start of a sentence)."""
-        words = list(_NAME_TOKEN.finditer(text))
-        prev_name = False
-        for i, m in enumerate(words):
-            word = m.group()
-            if not self._is_name_word(word):
-                prev_name = prev_name and fold(word) in _PARTICLES
-                continue
-            if prev_name:
-                return True
-            before = text[: m.start()].rstrip()
-            initial = not before or before[-1] in ".!?\n:"
-            prev_word = fold(words[i - 1].group().strip(".")) if i else ""
-            core = word.strip(".'’-")
-            if not core.isupper() and (not initial or prev_word in self.titles or self.known_name(core)):
-                return True
-            prev_name = True
-        return False
-
-    def apply(self, text: str, span: Finding) -> Finding | None:
-        if span.score < self.min_score:
-            return None
-        words = [(m.start() + span.start, m.end() + span.start, m.group()) for m in _NAME_TOKEN.finditer(text[span.start : span.end])]
-        while words and (not self._is_name_word(words[0][2]) or fold(words[0][2].strip(".")) in self.titles):
-            words.pop(0)
-        while words and not self._is_name_word(words[-1][2]):
-            words.pop()
-        if not words:
-            return None
-        for _, _, w in words:
-            if not self._is_name_word(w) and fold(w) not in _PARTICLES:
-                return None
-        if any("@" in w or "/" in w for _, _, w in words):
-            return None
-        prev = re.findall(r"[\w'’]+", text[max(0, words[0][0] - 40) : words[0][0]])
-        if prev and fold(prev[-1]) in INSTITUTION_WORDS:
-            return None  # "Lycée Victor Hugo", "rue Jean Jaurès", "Saint Pierre": a place, not a person
-        if len(words) == 1:
-            word = words[0][2].strip(".'’-")
-            if self.known_name(word) and not word.isupper():
-                return Finding(span.entity, words[0][0], words[-1][1], span.score, span.recognizer)
-            if len(word) < 4 or (word.isupper() and len(word) > 1):
-                return None  # acronym (CNIL, OMNES), initial, or a short word NER guessed ("Ads")
-            before = text[: words[0][0]].rstrip()
-            prev = re.findall(r"[\w.'’]+$", before)
-            prev_word = fold(prev[0].strip(".")) if prev else ""
-            sentence_initial = not before or before[-1] in ".!?\n:"
-            if sentence_initial and prev_word not in self.titles:
-                return None
-        return Finding(span.entity, words[0][0], words[-1][1], span.score, span.recognizer)
 
 
 def merge_overlaps(spans: list[Finding]) -> list[Finding]:

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# System packages the test suite needs: Debian's Chromium (browser tests) and PostgreSQL
-# (store tests). Installs only what is missing; needs root (or sudo) on a new machine.
+# System packages the test suite needs: Debian's Chromium (browser tests), PostgreSQL (store
+# tests) and nginx (the multi-process deployment tests, deploy/). Installs only what is
+# missing; needs root (or sudo) on a new machine. The tests run their own nginx on a loopback
+# port; the system nginx service is not needed.
 set -euo pipefail
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx)
 [ ${#need[@]} -eq 0 ] && exit 0
 SUDO=""
 [ "$(id -u)" = 0 ] || SUDO="sudo"

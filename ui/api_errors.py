@@ -44,12 +44,12 @@ def _describe_validation(exc: RequestValidationError) -> tuple[int, str, str]:
     if any(e.get("type") == "json_invalid" for e in errors):
         return 400, "bad_json", "The request body is not valid JSON; send a JSON object."
     first = errors[0] if errors else {}
+    if first.get("type") == "extra_forbidden":  # the unknown name is the visitor's input: never echoed
+        return 422, "invalid_request", "The request has a field this endpoint does not accept; see /docs for its fields."
     loc = [str(p) for p in first.get("loc", ()) if p != "body"]
     field = ".".join(loc) or "body"
     msg = first.get("msg", "invalid value")
-    if first.get("type") == "extra_forbidden":
-        msg = "unknown field; remove it"
-    elif first.get("type") in ("model_attributes_type", "dict_type"):
+    if first.get("type") in ("model_attributes_type", "dict_type"):
         return 422, "invalid_request", "The request body must be a JSON object (Content-Type: application/json)."
     return 422, "invalid_request", f"Field '{field}': {msg}."
 

@@ -3,7 +3,9 @@
 - origin: API calls from a browser origin not listed in the sites file get 403 JSON and no CORS
   headers; listed origins get `Access-Control-Allow-Origin: <that origin>` (never `*`), and
   preflights are answered here. Same-origin calls (the /demo page) need no listing.
-- size: request bodies over `limits.max_body_bytes` get 413 before any route reads them.
+- size and time: API request bodies over `limits.max_body_bytes` (other paths, e.g. the console:
+  CONSOLE_MAX_BODY) get 413 before any route reads them; a body that has not fully arrived
+  within `server.timeouts.body_s` gets 408 (slow clients cannot hold a worker).
 - safety net: an unexpected exception becomes a 500 JSON error, never a traceback.
 - metrics and the access log: method, route template and status only (no query string,
   no client address, no body).
@@ -16,15 +18,17 @@ import logging
 import time
 from urllib.parse import urlsplit
 
+import anyio
 from starlette.datastructures import Headers
 
 from bot.logsafe import log_event
 
 log = logging.getLogger("ui.access")
 _BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+CONSOLE_MAX_BODY = 1024 * 1024  # the console's guard tab takes pastes up to 50 kB
 _PREFLIGHT_HEADERS = [
     (b"access-control-allow-methods", b"GET, POST, DELETE, OPTIONS"),
-    (b"access-control-allow-headers", b"content-type"),
+    (b"access-control-allow-headers", b"content-type, x-session-token"),
     (b"access-control-max-age", b"600"),
 ]
 
@@ -107,25 +111,30 @@ class Gatekeeper:
                 return
 
         if method in _BODY_METHODS:
-            limit = self.ctx.limits.max_body_bytes
+            limit = self.ctx.limits.max_body_bytes if path.startswith("/api/") else CONSOLE_MAX_BODY
             too_large = False
             declared = headers.get("content-length")
             if declared is not None and declared.isdigit() and int(declared) > limit:
                 too_large = True
             chunks: list[bytes] = []
             size = 0
-            while not too_large:
-                message = await receive()
-                if message["type"] == "http.disconnect":
-                    return
-                chunk = message.get("body", b"")
-                size += len(chunk)
-                if size > limit:
-                    too_large = True
-                    break
-                chunks.append(chunk)
-                if not message.get("more_body", False):
-                    break
+            with anyio.move_on_after(self.ctx.sites.server.timeouts.body_s) as scope_timer:
+                while not too_large:
+                    message = await receive()
+                    if message["type"] == "http.disconnect":
+                        return
+                    chunk = message.get("body", b"")
+                    size += len(chunk)
+                    if size > limit:
+                        too_large = True
+                        break
+                    chunks.append(chunk)
+                    if not message.get("more_body", False):
+                        break
+            if scope_timer.cancelled_caught:
+                await self._send_error(send_wrapper, 408, "request_timeout",
+                                       "The request body arrived too slowly; send it again.")
+                return
             if too_large:
                 await self._send_error(
                     send_wrapper, 413, "too_large",

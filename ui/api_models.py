@@ -8,6 +8,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 SESSION_ID = r"^[A-Za-z0-9_-]{8,64}$"
 SITE_NAME = r"^[a-z0-9][a-z0-9_-]{1,31}$"
+SESSION_TOKEN = r"^[A-Za-z0-9_-]{16,128}$"
+EXCHANGE_ID = r"^[A-Za-z0-9_-]{4,64}$"
 
 
 class ChatRequest(BaseModel):
@@ -15,6 +17,8 @@ class ChatRequest(BaseModel):
 
     message: str = Field(description="The visitor's question (checked by the guard before anything else).")
     session_id: str | None = Field(None, pattern=SESSION_ID, description="Omit to start a new conversation.")
+    session_token: str | None = Field(None, pattern=SESSION_TOKEN,
+                                      description="The session's secret (from the first answer); needed with session_id.")
     lang: Literal["en", "fr"] | None = Field(None, description="Answer language; detected when omitted.")
     site: str | None = Field(None, pattern=SITE_NAME, description="Site name from the sites file.")
     audience: str | None = Field(None, pattern=r"^[a-z_]{3,40}$", description="Audience, e.g. from a quick reply.")
@@ -26,6 +30,10 @@ class CitationOut(BaseModel):
     heading: str
     quote: str = Field(description="Exact policy text the answer rests on.")
     score: float
+    label: str | None = Field(None, description="Short translated label, e.g. 'Étudiants · Conservation'.")
+    start: int | None = Field(None, description="Offset of the quote in the policy source (/policy/<kb>?hl=start-end).")
+    end: int | None = None
+    kb: str | None = Field(None, description="Knowledge base (policy) the quote comes from.")
 
 
 class FindingOut(BaseModel):
@@ -56,12 +64,18 @@ class AnswerOut(BaseModel):
     disclosure: str
     timings_ms: dict[str, float]
     quick_replies: list[QuickReply] = []
+    exchange_id: str | None = Field(None, description="This answer's id: feedback refers to it.")
+    session_token: str | None = Field(None, description="Secret of the session: send it back to continue, "
+                                                         "rate, export or erase the conversation.")
 
 
 class FeedbackRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     session_id: str = Field(pattern=SESSION_ID)
+    session_token: str | None = Field(None, pattern=SESSION_TOKEN, description="The session's secret.")
+    exchange_id: str | None = Field(None, pattern=EXCHANGE_ID,
+                                    description="The rated answer; a later vote or comment on it replaces/attaches.")
     rating: Literal["up", "down"]
     comment: str | None = Field(None, max_length=1000, description="Optional; redacted by the guard before storage.")
     message_id: int | None = Field(None, ge=1, description="Rate one stored message of this session.")
@@ -91,6 +105,10 @@ class ConfigOut(BaseModel):
     theme: Theme
     strings: dict[str, str]
     max_message_chars: int
+    kb: str | None = Field(None, description="The site's knowledge base (its policy).")
+    policy_url: str | None = Field(None, description="The school's own policy page, if configured; else /policy/<kb>.")
+    labels: dict[str, dict[str, str]] = Field(
+        default_factory=dict, description="Translated audience and section names for citation labels.")
 
 
 class DeletedOut(BaseModel):

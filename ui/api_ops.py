@@ -14,6 +14,7 @@ UI_DIR = Path(__file__).parent
 WIDGET_DIR = UI_DIR / "widget"
 DEMO_PAGE = UI_DIR / "demo" / "demo.html"
 _STATIC_CACHE = {"Cache-Control": "public, max-age=300"}
+READY_TIMEOUT_S = 2.0
 
 
 @router.get("/healthz", response_model=HealthOut, summary="Liveness")
@@ -27,31 +28,36 @@ def _index_present(settings) -> bool:
     return kb_dir.is_dir() and any(kb_dir.iterdir())
 
 
-def _store_ok(store) -> bool:
+def _store_health(store) -> tuple[bool, str]:
     health = getattr(store, "health", None)
     if not callable(health):
-        return True
+        return True, "ok"
     result = health()
-    if isinstance(result, tuple):  # ConversationStore.health() -> (ok, detail)
-        return bool(result[0])
-    if isinstance(result, dict):
-        return bool(result.get("ok", result.get("status") in ("ok", True)))
-    return bool(result) if result is not None else True
+    if isinstance(result, tuple):  # (ok, detail)
+        return bool(result[0]), str(result[1])
+    return bool(result), "ok"
 
 
 @router.get("/readyz", response_model=ReadyOut, responses={503: {"model": ReadyOut}}, summary="Readiness")
 async def readyz(request: Request):
-    """200 when the index is on disk, the models are loaded and the store answers; 503 otherwise."""
+    """200 when the index is on disk, the models are loaded and the store can be read and
+    written now; 503 otherwise (e.g. while writes fail: disk full, database stalled). The store
+    check runs on the database pool with a timeout: a stalled database never blocks this probe,
+    nor anything else."""
     ctx = request.app.state.ctx
     checks = {"index": _index_present(ctx.settings), "models": ctx.loaded, "store": False}
     detail: dict[str, str] = {}
     if ctx.load_error is not None:
         detail["load_error"] = ctx.load_error.code
     if ctx.loaded:
+        store = ctx.store
         try:
-            checks["store"] = _store_ok(ctx.store)
+            ok, why = await ctx.db(lambda: _store_health(store), timeout=READY_TIMEOUT_S, probe=True)
+            checks["store"] = ok
+            if not ok:
+                detail["store"] = getattr(store, "reason", None) or "unavailable"
         except Exception as exc:  # report, never raise: readiness must answer
-            detail["store"] = getattr(exc, "code", type(exc).__name__)
+            detail["store"] = getattr(exc, "reason", None) or getattr(exc, "code", type(exc).__name__)
     ready = all(checks.values())
     ctx.metrics.ready.set(1 if ready else 0)
     return JSONResponse({"ready": ready, "checks": checks, "detail": detail}, status_code=200 if ready else 503)

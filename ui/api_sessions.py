@@ -1,82 +1,49 @@
-"""GET /api/config (widget strings, language, theme) and GET/DELETE /api/sessions/{id}
-(a visitor's export and erasure: GDPR access and erasure for their own conversation)."""
+"""GET/DELETE /api/sessions/{id}: a visitor's export and erasure of their own conversation (GDPR
+access and erasure). Both need the session's secret token (header `X-Session-Token`) and the
+site the session was opened for (`?site=`, default the default site): another visitor, or another
+school's page, gets 403/404. Erasure is immediate and everywhere: the session's key is shredded
+(every stored copy of its text becomes unreadable), its rows, conversation state and staff
+exports are deleted, and every engine of this process forgets it (other processes read the
+state from the shared store, so they see the erasure at once)."""
 
 from __future__ import annotations
 
-from typing import Literal
+from fastapi import APIRouter, Header, Path, Query, Request
 
-from fastapi import APIRouter, Path, Query, Request
-
-from bot.catalogue import LANGS, catalogue
-from ui.api_chat import enforce_rate_limits, resolve_site
-from ui.api_models import ERROR_RESPONSES, SESSION_ID, SITE_NAME, ConfigOut, DeletedOut, SessionExport
+from ui.api_chat import authorize, enforce_rate_limits, resolve_site
+from ui.api_models import ERROR_RESPONSES, SESSION_ID, SITE_NAME, DeletedOut, SessionExport
 
 router = APIRouter(prefix="/api", tags=["sessions"])
-_PREFIX = "ui_"
-
-
-def widget_strings(lang: str, school: str) -> dict[str, str]:
-    """Every `ui_*` catalogue string in `lang`, `{school}` filled in, other placeholders kept."""
-    out = {}
-    for key, entry in catalogue().items():
-        if key.startswith(_PREFIX):
-            out[key[len(_PREFIX):]] = entry[lang].replace("{school}", school)
-    return out
-
-
-@router.get("/config", response_model=ConfigOut, responses=ERROR_RESPONSES, summary="Widget configuration")
-async def config(
-    request: Request,
-    site: str | None = Query(None, pattern=SITE_NAME, description="Site name (data-site)."),
-    lang: Literal["en", "fr"] | None = Query(None, description="Page language; the site's default otherwise."),
-) -> dict:
-    """Strings in the visitor's language, the site's colours and the message limit."""
-    ctx = request.app.state.ctx
-    key, entry = resolve_site(request, site)
-    chosen = lang or entry.default_lang
-    return {
-        "site": key,
-        "school": entry.school,
-        "lang": chosen,
-        "languages": list(LANGS),
-        "theme": entry.colours.model_dump(),
-        "strings": widget_strings(chosen, entry.school),
-        "max_message_chars": ctx.settings.max_message_chars,
-    }
-
 
 _SID = Path(pattern=SESSION_ID, description="The session id the widget keeps in sessionStorage.")
+_SITE = Query(None, pattern=SITE_NAME, description="The site the conversation belongs to (data-site).")
+_TOKEN = Header(None, alias="X-Session-Token", description="The session's secret token (from the first answer).")
 
 
 @router.get("/sessions/{session_id}", response_model=SessionExport, responses=ERROR_RESPONSES,
             summary="Export a conversation")
-async def export_session(request: Request, session_id: str = _SID) -> dict:
+async def export_session(request: Request, session_id: str = _SID, site: str | None = _SITE,
+                         token: str | None = _TOKEN) -> dict:
     """Everything stored for this conversation (redacted messages, feedback, timestamps)."""
     ctx = request.app.state.ctx
-    enforce_rate_limits(request, None)
-    return await ctx.call(lambda: ctx.store.export_session(session_id))
-
-
-def forget_in_memory(engine, session_id: str) -> bool:
-    """Drop the engine's short-term memory of the session (its last redacted question)."""
-    for owner, name in ((engine, "forget_session"), (getattr(engine, "sessions", None), "forget")):
-        method = getattr(owner, name, None)
-        if callable(method):
-            method(session_id)
-            return True
-    return False
+    site_key, _ = resolve_site(request, site)
+    await enforce_rate_limits(request, None)
+    await authorize(request, session_id, token, site_key)
+    store = ctx.store
+    return await ctx.db(lambda: store.export_session(session_id))
 
 
 @router.delete("/sessions/{session_id}", response_model=DeletedOut, responses=ERROR_RESPONSES,
                summary="Erase a conversation")
-async def delete_session(request: Request, session_id: str = _SID) -> dict:
-    """Erase the conversation from the store and from the engine's memory."""
+async def delete_session(request: Request, session_id: str = _SID, site: str | None = _SITE,
+                         token: str | None = _TOKEN) -> dict:
+    """Erase the conversation everywhere (store, key, exports, the engines' memory)."""
     ctx = request.app.state.ctx
-    enforce_rate_limits(request, None)
-
-    def erase():
-        forget_in_memory(ctx.engine, session_id)
-        ctx.store.delete_session(session_id)
-
-    await ctx.call(erase)
+    site_key, _ = resolve_site(request, site)
+    await enforce_rate_limits(request, None)
+    await authorize(request, session_id, token, site_key)
+    store = ctx.store
+    ctx.forget_session(session_id)
+    await ctx.db(lambda: store.delete_session(session_id), timeout=10.0)
+    ctx.forget_session(session_id)  # a turn that was answering meanwhile may have remembered it
     return {"deleted": True, "session_id": session_id}

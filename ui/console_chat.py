@@ -243,18 +243,21 @@ def chat_turn(
     audience: str | None = AUTO,
     *,
     site: str | None = CONSOLE_SITE,
+    record: bool = True,
 ) -> tuple[list, str | None, dict | None, str]:
     """One staff question. Returns (history, session_id, answer_json, status_markdown).
 
     The returned history shows the guard's redacted message, never the raw text. An empty
-    message gives a friendly status and does not call the engine.
+    message gives a friendly status and does not call the engine. `record=False` (a replay from
+    the needs-attention queue) stores nothing.
     """
     history = list(history or [])
     text = (message or "").strip()
     if not text:
         return history, session_id, None, "Type a question first (the message was empty)."
     try:
-        answer = engine.ask(text, session_id=session_id, lang=_choice(lang), site=site, audience=_choice(audience))
+        answer = engine.ask(text, session_id=session_id, lang=_choice(lang), site=site, audience=_choice(audience),
+                            record=record)
     except PrivacybotError as exc:  # messages never contain user text (bot/errors.py)
         return history, session_id, None, f"Warning: {exc.message}"
     except Exception as exc:  # keep the console alive; log the type only (never the message)

@@ -1,4 +1,6 @@
-"""The FastAPI app factory: API, SSE streaming, widget files, demo page, optional staff console.
+"""The FastAPI app factory: API, SSE streaming, widget files and config, demo page, policy pages,
+offline API docs, optional staff console; behind the security gate (ui.security) and, when the
+sites file lists trusted proxies, uvicorn's proxy-header middleware restricted to them.
 
     create_app(settings=None, *, engine=None, guard=None, store=None, sites=None, console=False,
                engine_concurrency=4, background_writes=True)
@@ -26,10 +28,15 @@ from bot.logsafe import log_event
 from bot.settings import Settings, get_settings
 from ui.api_chat import router as chat_router
 from ui.api_context import AppContext
+from ui.api_docs import install_docs
 from ui.api_errors import install_error_handlers
 from ui.api_middleware import Gatekeeper
 from ui.api_ops import router as ops_router
 from ui.api_sessions import router as sessions_router
+from ui.api_widget import router as widget_router
+from ui.policy_page import POLICY_CSP
+from ui.policy_page import router as policy_router
+from ui.security import SecurityGate
 from ui.sites import SitesConfig, load_sites
 
 log = logging.getLogger("ui.server")
@@ -41,7 +48,7 @@ message goes through a personal-data guard first; only the redacted text is ever
 Errors are always `{"error": {"code", "message"}}`."""
 
 
-ROUTERS = (chat_router, sessions_router, ops_router)
+ROUTERS = (widget_router, chat_router, sessions_router, ops_router, policy_router)
 
 
 def _load_in_background(ctx: AppContext) -> None:
@@ -84,7 +91,7 @@ def mount_console(app: FastAPI, ctx: AppContext) -> bool:
 
     ctx.load()
     settings = ctx.settings
-    mount_staff_console(app, settings, ctx.engine, ctx.store, path="/console",
+    mount_staff_console(app, settings, ctx.engine, ctx.store, path="/console", guard=ctx.guard,
                         announce_url=f"http://{settings.host}:{settings.port}/console/")
     return True
 
@@ -122,12 +129,20 @@ def create_app(
         version=_version(),
         description=API_DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # served offline by install_docs (no CDN)
+        redoc_url=None,
     )
     app.state.ctx = ctx
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
-    app.add_middleware(Gatekeeper, ctx=ctx)
+    install_docs(app)
+    app.add_middleware(Gatekeeper, ctx=ctx)  # added first = innermost
+    app.add_middleware(SecurityGate, mode=settings.mode, policy_page_csp=POLICY_CSP)
+    if sites.server.trusted_proxies:  # outermost: X-Forwarded-For/-Proto from the listed proxies only
+        from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(sites.server.trusted_proxies))
     app.state.console_mounted = mount_console(app, ctx) if console else False
     return app
 

@@ -1,11 +1,14 @@
 """Per-site configuration: which web origins may embed the widget, in which language, with
-which colours, and the server's request limits. A YAML file validated at load (pydantic).
+which colours, from which knowledge base (`kb`, the school's own policy) and which policy page
+(`policy_url`, else the server renders /policy/<kb>); plus the server's request limits and its
+`server:` section (trusted proxies, slow-client timeouts). A YAML file validated at load (pydantic).
 
 Default file: `ui/sites.yaml`; `settings.sites_file` (PRIVACYBOT_SITES_FILE) overrides it.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from pathlib import Path
 from typing import Literal
@@ -80,6 +83,20 @@ class Colours(BaseModel):
         return self
 
 
+KB_NAME = r"^[a-z0-9][a-z0-9_-]{2,62}$"  # the same rule as Settings.kb
+
+
+def check_policy_url(url: str) -> str:
+    """An absolute https URL (http only for localhost), without credentials."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.username or parts.password:
+        raise ValueError(f"policy_url '{url}' must be an absolute URL like https://www.example.fr/privacy")
+    loopback = parts.hostname in ("localhost", "127.0.0.1", "::1")
+    if parts.scheme == "http" and not loopback:
+        raise ValueError(f"policy_url '{url}': use https")
+    return url.strip()
+
+
 class Site(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -88,6 +105,11 @@ class Site(BaseModel):
     default_lang: Literal["en", "fr"] = "fr"
     colours: Colours = Colours()
     audience: str | None = Field(None, pattern=r"^[a-z_]{3,40}$", description="Default audience hint.")
+    kb: str | None = Field(None, pattern=KB_NAME,
+                           description="Knowledge base (the school's policy, `privacybot ingest --kb NAME`); "
+                                       "default: the server's configured kb.")
+    policy_url: str | None = Field(None, description="The school's own policy page; citations link there "
+                                                     "instead of the server's /policy/<kb> page.")
 
     @field_validator("origins", mode="before")
     @classmethod
@@ -95,6 +117,15 @@ class Site(BaseModel):
         if isinstance(v, str):
             v = [v]
         return tuple(normalise_origin(o) for o in v)
+
+    @field_validator("policy_url")
+    @classmethod
+    def _policy_url(cls, v: str | None) -> str | None:
+        return None if v is None else check_policy_url(v)
+
+    def kb_name(self, default: str) -> str:
+        """This site's knowledge base, `default` (settings.kb) when the site names none."""
+        return self.kb or default
 
 
 class Bucket(BaseModel):
@@ -113,11 +144,50 @@ class Limits(BaseModel):
     engine_timeout_s: float = Field(15.0, gt=0, le=300)
 
 
+class Timeouts(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    header_s: float = Field(10.0, gt=0, le=120, description="Request line + headers must arrive within this.")
+    body_s: float = Field(20.0, gt=0, le=600, description="A request body must arrive within this (else 408).")
+    keep_alive_s: int = Field(5, ge=1, le=120, description="Idle keep-alive connections close after this.")
+
+
+class Server(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    trusted_proxies: tuple[str, ...] = Field(
+        (), description="Addresses/networks of your reverse proxies: only their X-Forwarded-For/-Proto count.")
+    timeouts: Timeouts = Timeouts()
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _networks(cls, v):
+        if isinstance(v, str):
+            v = [v]
+        out = []
+        for item in v or ():
+            try:
+                out.append(str(ipaddress.ip_network(str(item).strip(), strict=False)))
+            except ValueError:
+                raise ValueError(f"trusted proxy '{item}' must be an IP address or network like 10.0.0.0/8") from None
+        return tuple(out)
+
+    def is_trusted_proxy(self, host: str | None) -> bool:
+        if not host or not self.trusted_proxies:
+            return False
+        try:
+            addr = ipaddress.ip_address(host)
+        except ValueError:
+            return False
+        return any(addr in ipaddress.ip_network(n) for n in self.trusted_proxies)
+
+
 class SitesConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     default_site: str = "demo"
     limits: Limits = Limits()
+    server: Server = Server()
     sites: dict[str, Site] = Field(min_length=1)
 
     @field_validator("sites")
@@ -137,6 +207,10 @@ class SitesConfig(BaseModel):
     @property
     def all_origins(self) -> frozenset[str]:
         return frozenset(o for site in self.sites.values() for o in site.origins)
+
+    def kbs(self, default: str) -> list[str]:
+        """Every knowledge base the sites use (`default` for sites that name none), sorted."""
+        return sorted({site.kb_name(default) for site in self.sites.values()})
 
     def get(self, name: str | None) -> Site | None:
         return self.sites.get(name or self.default_site)

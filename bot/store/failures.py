@@ -26,6 +26,10 @@ _MESSAGES = {
                     "Check that the server at {where} is running and PRIVACYBOT_DATABASE_URL is right"),
     "schema_newer": ("the database was created by a newer privacybot",
                      "Upgrade privacybot or point PRIVACYBOT_DATABASE_URL at another database"),
+    "conflict": ("concurrent writes kept conflicting", "Retry; if it persists, check the server logs of {where}"),
+    "timeout": ("the database did not answer in time", "Check that the server at {where} is running and not overloaded"),
+    "busy": ("the store is saturated (writes are queued faster than they commit)",
+             "Retry in a moment; add capacity or check the disk of {where}"),
     "error": ("a database error occurred", "Check the server logs and {where}"),
 }
 
@@ -35,6 +39,7 @@ _PATTERNS = (
     ("corrupt", ("file is not a database", "malformed", "file is encrypted", "not a database")),
     ("read_only", ("readonly", "read-only", "read only")),
     ("cannot_open", ("unable to open database",)),
+    ("timeout", ("statement timeout", "canceling statement", "queuepool limit")),
     ("unreachable", ("connection refused", "could not connect", "connection failed", "server closed the connection",
                      "timeout expired", "connection is closed", "name or service not known", "no such host")),
 )

@@ -1,264 +1,140 @@
-"""Conversation writes off the request path: one background thread, a bounded queue, group commit.
+"""Conversation writes off the request threads: one background thread, a bounded queue, group
+commit, and a ticket per item so that the caller knows when its write is durable.
 
-    writer = StoreWriter(safe_store, redact=guard.redact)   # usually via SafeStore.start_writer()
-    writer.submit(Exchange(...))                             # False: queue full / closed (degraded)
-    writer.flush(timeout=5.0)                                # True once everything submitted is committed
+    writer = safe.start_writer(redact=guard.redact)
+    ticket = writer.submit(item, timeout=2.0)     # None: still full after 2 s (back-pressure)
+    ticket.wait(5.0)                              # "ok" once committed; None if not in time
 
-Privacy: an `Exchange` is validated when it is built, on the request thread, not only when it
-is written. Visitor text must be guard output (`guards.types.Redacted`); a raw `str` raises
-TypeError there. The bot's own answer is either `Redacted` too (LLM mode: the engine guards it
-on the request path) or a `PolicyText`: extractive answers are built only from catalogue strings
-and policy text (never the visitor's words), and the writer passes them through the guard
-(`redact`) before they become a `Redacted` and are stored (defence in depth at zero request
-latency; repeated answers hit a bounded cache of the guard's output).
+Durability: "acknowledged" means committed. Callers wait on their ticket (many tickets share
+one transaction, i.e. one fsync, under load). A full queue makes the caller wait for room
+(back-pressure) instead of dropping the write; if there is still no room in time, or the commit
+does not happen in time, the caller is told (nothing is ever dropped silently). A waiter that
+gives up before its item is picked up cancels it, so what the visitor was told stays true.
 
-Durability: "acknowledged" means committed. `flush()` waits until every exchange submitted
-before the call is committed (or has failed, which marks the store degraded). The writer drains
-whatever is queued (up to `max_batch` exchanges) into ONE transaction, so under load many
-exchanges share one fsync. A database failure marks the SafeStore degraded (text-free log);
-the exchanges of that batch are lost, answers keep flowing. An exchange for a session that no
-longer exists (erased meanwhile) is dropped alone, so an erased conversation never comes back.
+Failures: a value the database refuses fails only its own item ("invalid"), the rest of the
+batch commits. A database failure marks the SafeStore degraded (text-free log) and the batch is
+retried once; then its items fail. An item whose session no longer exists (erased meanwhile)
+is skipped alone ("unknown_session"), so an erased conversation never comes back.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import queue
-import re
 import threading
 import time
-from collections import OrderedDict
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable
 
-from bot.errors import InputError, NotFoundError, StoreError
+from bot.errors import StoreError
 from bot.logsafe import log_event
-from bot.store.store import check_message_fields
-from guards.types import Inspection, Redacted
+from bot.store.writes import Exchange, PolicyText, exchange, message
 
 log = logging.getLogger("bot.store")
 
-_SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
-DEFAULT_MAX_QUEUE = 2000
-DEFAULT_MAX_BATCH = 128
-BOT_CACHE_SIZE = 2048
+DEFAULT_MAX_QUEUE = 4096
+DEFAULT_MAX_BATCH = 256
+RETRY_DELAY_S = 0.25
+
+__all__ = ["DEFAULT_MAX_BATCH", "DEFAULT_MAX_QUEUE", "Exchange", "PolicyText", "StoreWriter", "Ticket", "exchange",
+           "message"]
 
 
-class PolicyText:
-    """An extractive answer: catalogue strings and policy text only, no visitor words. The writer
-    redacts it with the guard before storing; it never reaches the database as it is."""
+class Ticket:
+    """One queued item's fate: None while pending, then "ok", "unknown_session", "invalid",
+    "failed" or "cancelled"."""
 
-    __slots__ = ("_text", "lang")
+    __slots__ = ("item", "status", "_done", "_lock", "started")
 
-    def __init__(self, text: str, lang: str = "en"):
-        if not isinstance(text, str):
-            raise TypeError("PolicyText must be a str built from the catalogue and the policy.")
-        self._text, self.lang = text, lang
+    def __init__(self, item):
+        self.item = item
+        self.status: str | None = None
+        self.started = False
+        self._done = threading.Event()
+        self._lock = threading.Lock()
 
-    @property
-    def text(self) -> str:
-        return self._text
+    def _begin(self) -> bool:
+        with self._lock:
+            if self.status == "cancelled":
+                return False
+            self.started = True
+            return True
 
-    def __repr__(self) -> str:
-        return f"PolicyText({len(self._text)} chars)"
+    def _finish(self, status: str) -> None:
+        self.status = status
+        self._done.set()
 
-
-@dataclass(frozen=True)
-class CreateSession:
-    session_id: str
-    site: str | None
-    lang: str
-
-
-@dataclass(frozen=True)
-class MessageWrite:
-    role: str
-    text: Redacted | PolicyText
-    kind: str | None
-    entities: tuple[tuple[str, int], ...]
-    sections: tuple[str, ...]
-    latency_ms: float | None
-
-
-@dataclass(frozen=True)
-class Exchange:
-    """What one question writes: maybe the session row, then its messages, in one transaction."""
-
-    session_id: str
-    create: CreateSession | None
-    messages: tuple[MessageWrite, ...]
-
-
-def message(role: str, text, *, kind: str | None = None, findings: Iterable = (), citations: Iterable = (),
-            latency_ms: float | None = None) -> MessageWrite:
-    """A validated message write. Raises TypeError for anything but guard output (or, for the
-    bot, a PolicyText) and InputError for bad arguments, on the caller's thread."""
-    from bot.store.store import ROLES, _entity_counts, _section_ids
-
-    if role not in ROLES:
-        raise InputError("role must be 'visitor' or 'bot'.")
-    inspected: tuple = ()
-    if isinstance(text, Inspection):
-        text, inspected = text.redacted, tuple(text.findings)
-    if not isinstance(text, Redacted) and not (role == "bot" and isinstance(text, PolicyText)):
-        raise TypeError(f"{role} text must be guard output (guards.types.Redacted), not {type(text).__name__}: "
-                        "pass it through guards.guard.get_guard().inspect() first.")
-    check_message_fields(kind, latency_ms)
-    counts = _entity_counts(tuple(findings) or inspected)
-    return MessageWrite(role, text, kind, tuple(sorted(counts.items())), tuple(_section_ids(citations)),
-                        None if latency_ms is None else float(latency_ms))
-
-
-def exchange(session_id: str, messages: Iterable[MessageWrite], *, create: tuple[str | None, str] | None = None
-             ) -> Exchange:
-    if not isinstance(session_id, str) or not _SESSION_ID.match(session_id):
-        raise InputError("session_id must be 8-64 characters of letters, digits, '-' or '_'.")
-    msgs = tuple(messages)
-    if not all(isinstance(m, MessageWrite) for m in msgs):
-        raise TypeError("messages must be built with bot.store.writer.message().")
-    made = None
-    if create is not None:
-        from bot.store.store import _LANG, _SITE
-
-        site, lang = create
-        if site is not None and (not isinstance(site, str) or not _SITE.match(site)):
-            raise InputError("site must be a short site key (letters, digits, . _ : -), e.g. 'ece.fr'.")
-        if not isinstance(lang, str) or not _LANG.match(lang):
-            raise InputError("lang must be a language code such as 'en' or 'fr'.")
-        made = CreateSession(session_id, site, lang)
-    return Exchange(session_id, made, msgs)
-
-
-# ------------------------------------------------------------------------------ applying
-def _apply(store, conn, item: Exchange, redact_bot: Callable[[PolicyText], Redacted]) -> None:
-    """Write one exchange inside an open transaction of `store` (a ConversationStore)."""
-    from sqlalchemy import insert, update
-    from sqlalchemy.dialects.postgresql import insert as pg_insert
-    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-    from bot.store import models as m
-    from bot.store.store import utcnow
-
-    now = utcnow()
-    if item.create is not None:
-        dialect_insert = pg_insert if store.backend == "postgresql" else sqlite_insert
-        conn.execute(dialect_insert(m.sessions).values(
-            id=item.session_id, site=item.create.site, lang=item.create.lang, created_at=now, last_activity_at=now,
-        ).on_conflict_do_nothing(index_elements=["id"]))
-    if not item.messages:
-        return
-    store._require_session(conn, item.session_id)  # raises NotFoundError (erased meanwhile)
-    for msg in item.messages:
-        text = msg.text if isinstance(msg.text, Redacted) else redact_bot(msg.text)
-        if not isinstance(text, Redacted):  # the redactor must be the guard
-            raise TypeError("the bot-text redactor must return guards.types.Redacted")
-        message_id = conn.execute(insert(m.messages).values(
-            session_id=item.session_id, role=msg.role, text=text.text, kind=msg.kind, citations=list(msg.sections),
-            latency_ms=msg.latency_ms, created_at=now,
-        ).returning(m.messages.c.id)).scalar_one()
-        if msg.entities:
-            conn.execute(insert(m.message_findings), [
-                {"message_id": message_id, "entity": e, "count": c} for e, c in msg.entities])
-    conn.execute(update(m.sessions).where(m.sessions.c.id == item.session_id).values(last_activity_at=now))
-
-
-def write_exchanges(store, items: list[Exchange], redact_bot: Callable[[PolicyText], Redacted]) -> list[Exchange]:
-    """Write `items` in ONE transaction of `store` (a ConversationStore). If one of them names a
-    session that no longer exists, the batch is retried one transaction per exchange and those
-    are skipped. Returns the skipped exchanges. Raises StoreError on a database failure."""
-    try:
-        with store._tx("write_batch") as conn:
-            for item in items:
-                _apply(store, conn, item, redact_bot)
-        return []
-    except (NotFoundError, InputError):
-        if len(items) == 1:
-            return list(items)
-    skipped = []
-    for item in items:
-        try:
-            with store._tx("write_exchange") as conn:
-                _apply(store, conn, item, redact_bot)
-        except (NotFoundError, InputError):
-            skipped.append(item)
-    return skipped
-
-
-# ------------------------------------------------------------------------------ the thread
-class _BoundedCache:
-    def __init__(self, size: int):
-        self.size = size
-        self._data: OrderedDict = OrderedDict()
-
-    def get_or(self, key, make):
-        value = self._data.get(key)
-        if value is None:
-            value = make()
-            self._data[key] = value
-            if len(self._data) > self.size:
-                self._data.popitem(last=False)
-        else:
-            self._data.move_to_end(key)
-        return value
+    def wait(self, timeout: float | None) -> str | None:
+        """The final status, or None if not known within `timeout` (an item not yet picked up is
+        then cancelled: it will not be written)."""
+        if self._done.wait(timeout):
+            return self.status
+        with self._lock:
+            if not self.started:
+                self.status = "cancelled"
+                self._done.set()
+                return "cancelled"
+        return None
 
 
 class StoreWriter:
     """The single background writer of a SafeStore (see the module docstring).
 
-    `safe`: the SafeStore (its `.store` opens the database, `_mark`/`_recovered` track degraded
-    state). `redact`: the guard's `redact(text, lang) -> Redacted`, for PolicyText answers.
-    `on_unknown_session(session_id)`: called (on the writer thread) when an exchange is dropped
-    because its session was erased, e.g. `engine.forget_session`."""
+    `safe`: the SafeStore (its `.store` opens the database; `_mark`/`_recovered` track the
+    degraded state). `on_unknown_session(session_id)`: called when an item is skipped because
+    its session was erased (e.g. the engine forgets its memory of it)."""
 
-    def __init__(self, safe, *, redact: Callable[..., Redacted] | None = None, max_queue: int = DEFAULT_MAX_QUEUE,
-                 max_batch: int = DEFAULT_MAX_BATCH, on_unknown_session: Callable[[str], object] | None = None):
+    def __init__(self, safe, *, max_queue: int = DEFAULT_MAX_QUEUE, max_batch: int = DEFAULT_MAX_BATCH,
+                 on_unknown_session: Callable[[str], object] | None = None, redact=None):
         if max_queue < 1 or max_batch < 1:
             raise ValueError("max_queue and max_batch must be >= 1")
         self._safe = safe
-        self._redact = redact
+        self.redact = redact
         self._queue: queue.Queue = queue.Queue(maxsize=max_queue)
         self.max_batch = max_batch
         self.on_unknown_session = on_unknown_session
-        self._cache = _BoundedCache(BOT_CACHE_SIZE)
         self._cond = threading.Condition()
-        self._submitted = 0  # exchanges accepted into the queue
-        self._done = 0  # exchanges committed, skipped or lost
+        self._submitted = 0
+        self._done = 0
         self._closed = False
-        self.stats = {"batches": 0, "committed": 0, "skipped": 0, "lost": 0, "rejected": 0, "max_batch_seen": 0}
+        self._batch_started: float | None = None
+        self.stats = {"batches": 0, "committed": 0, "skipped": 0, "invalid": 0, "failed": 0, "cancelled": 0,
+                      "rejected": 0, "max_batch_seen": 0}
         self._thread = threading.Thread(target=self._run, name="privacybot-store-writer", daemon=True)
         self._thread.start()
 
     # -- producer side (request threads) --------------------------------------------------
-    def submit(self, item: Exchange) -> bool:
-        """Queue one exchange; False (and the store marked degraded) if the queue is full or closed."""
-        if not isinstance(item, Exchange):
-            raise TypeError("submit() takes a bot.store.writer.Exchange")
-        if any(isinstance(m.text, PolicyText) for m in item.messages) and self._redact is None:
-            raise TypeError("this writer has no guard to redact PolicyText; pass Redacted text")
+    def submit(self, item, *, timeout: float = 2.0) -> Ticket | None:
+        """Queue one item, waiting up to `timeout` s for room (back-pressure). None if the
+        queue is still full (or the writer is closed): the caller must say it was not saved."""
+        ticket = Ticket(item)
         with self._cond:
             if self._closed:
                 self.stats["rejected"] += 1
-                accepted = False
-            else:
-                try:
-                    self._queue.put_nowait(item)
-                    self._submitted += 1
-                    accepted = True
-                except queue.Full:
-                    self.stats["rejected"] += 1
-                    accepted = False
-        if not accepted:
-            self._safe._mark_reason("queue_full" if not self._closed else "writer_closed")
-        return accepted
+                return None
+            self._submitted += 1
+        try:
+            self._queue.put(ticket, timeout=max(0.0, timeout))
+        except queue.Full:
+            with self._cond:
+                self._submitted -= 1
+                self.stats["rejected"] += 1
+            log_event(log, "store.queue_full", level=logging.WARNING)
+            return None
+        return ticket
 
     @property
     def pending(self) -> int:
         with self._cond:
             return self._submitted - self._done
 
+    def stalled_for(self) -> float:
+        """Seconds the current batch has been in the database (0.0 when idle)."""
+        started = self._batch_started
+        return 0.0 if started is None else time.monotonic() - started
+
     def flush(self, timeout: float | None = 5.0) -> bool:
-        """Wait until every exchange submitted before this call is committed (or failed).
-        True if that happened within `timeout` seconds."""
+        """Wait until every item submitted before this call is done. True if within `timeout`."""
         deadline = None if timeout is None else time.monotonic() + timeout
         with self._cond:
             target = self._submitted
@@ -274,7 +150,8 @@ class StoreWriter:
         flushed = self.flush(timeout)
         with self._cond:
             self._closed = True
-        self._queue.put(None)  # wake the thread (the queue cannot stay full: it is draining)
+        with contextlib.suppress(queue.Full):  # the thread is draining it
+            self._queue.put(None, timeout=timeout)
         self._thread.join(timeout)
         return flushed
 
@@ -283,9 +160,6 @@ class StoreWriter:
         return self._thread.is_alive() and not self._closed
 
     # -- consumer side (the writer thread) -------------------------------------------------
-    def _redact_bot(self, text: PolicyText) -> Redacted:
-        return self._cache.get_or((text.text, text.lang), lambda: self._redact(text.text, lang=text.lang))
-
     def _run(self) -> None:
         stop = False
         while not stop:
@@ -294,48 +168,57 @@ class StoreWriter:
             stop = first is None
             while len(batch) < self.max_batch:
                 try:
-                    item = self._queue.get_nowait()
+                    ticket = self._queue.get_nowait()
                 except queue.Empty:
                     break
-                if item is None:
+                if ticket is None:
                     stop = True
                     break
-                batch.append(item)
+                batch.append(ticket)
             if batch:
                 self._write(batch)
 
-    def _write(self, batch: list[Exchange]) -> None:
-        skipped: list[Exchange] = []
-        lost = 0
+    def _write(self, batch: list[Ticket]) -> None:
+        live = [t for t in batch if t._begin()]
+        results: dict[str, int] = {"cancelled": len(batch) - len(live)}
+        self._batch_started = time.monotonic()
         try:
-            # Guard the PolicyText answers before the transaction opens (no lock held meanwhile).
-            redacted = {id(m.text): self._redact_bot(m.text) for item in batch for m in item.messages
-                        if isinstance(m.text, PolicyText)}
-            skipped = write_exchanges(self._safe.store, batch, lambda text: redacted[id(text)])
-        except StoreError as err:
-            self._safe._mark(err)
-            lost = len(batch)
-        except Exception as exc:  # noqa: BLE001 - the writer thread must survive anything
-            log_event(log, "store.writer_error", level=logging.ERROR, exc=exc)
-            self._safe._mark_reason("writer_error")
-            lost = len(batch)
-        else:
-            self._safe._recovered("write_batch")
-        if skipped:
-            log_event(log, "store.write_skipped", level=logging.WARNING, reason="unknown_session", count=len(skipped))
-            for item in skipped:
-                if self.on_unknown_session is not None:
-                    try:
-                        self.on_unknown_session(item.session_id)
-                    except Exception as exc:  # noqa: BLE001
-                        log_event(log, "store.writer_callback_failed", level=logging.WARNING, exc=exc)
-        if lost:
-            log_event(log, "store.write_lost", level=logging.ERROR, count=lost)
+            for attempt in (0, 1):
+                try:
+                    outcomes = self._safe.store.write([t.item for t in live]) if live else {}
+                except StoreError as err:
+                    self._safe._mark(err)
+                    if attempt == 0:
+                        time.sleep(RETRY_DELAY_S)
+                        continue
+                    outcomes = {i: "failed" for i in range(len(live))}
+                except Exception as exc:  # noqa: BLE001 - the writer thread must survive anything
+                    log_event(log, "store.writer_error", level=logging.ERROR, exc=exc)
+                    self._safe._mark_reason("writer_error")
+                    outcomes = {i: "failed" for i in range(len(live))}
+                else:
+                    self._safe._recovered("write_batch")  # the store works (a record may not)
+                break
+        finally:
+            self._batch_started = None
+        for i, ticket in enumerate(live):
+            status = outcomes.get(i, "ok")
+            results[status] = results.get(status, 0) + 1
+            ticket._finish(status)
+            if status == "unknown_session" and self.on_unknown_session is not None:
+                try:
+                    self.on_unknown_session(ticket.item.session_id)
+                except Exception as exc:  # noqa: BLE001
+                    log_event(log, "store.writer_callback_failed", level=logging.WARNING, exc=exc)
+        for status in ("failed", "invalid"):
+            if results.get(status):
+                log_event(log, f"store.write_{status}", level=logging.ERROR, count=results[status])
         with self._cond:
             self.stats["batches"] += 1
-            self.stats["committed"] += len(batch) - len(skipped) - lost
-            self.stats["skipped"] += len(skipped)
-            self.stats["lost"] += lost
+            self.stats["committed"] += results.get("ok", 0)
+            self.stats["skipped"] += results.get("unknown_session", 0)
+            for key in ("invalid", "failed", "cancelled"):
+                self.stats[key] += results.get(key, 0)
             self.stats["max_batch_seen"] = max(self.stats["max_batch_seen"], len(batch))
             self._done += len(batch)
             self._cond.notify_all()

@@ -7,6 +7,7 @@ from guards.recognizers import (  # noqa: F401
     contextual,
     identifiers,
     names,
+    ner_names,
     obfuscated,
     phone,
     special,

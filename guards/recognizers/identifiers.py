@@ -78,7 +78,7 @@ class DigitRunRecognizer(GuardRecognizer):
     ranges and amounts of money are not identifiers; public numbers are allowed by the caller."""
 
     ENTITIES = ("ID_NUMBER",)
-    RUN = re.compile(r"(?<![\w.,/\-])\d(?:[ .\-/]?\d)*(?![\w/])")
+    RUN = re.compile(r"(?<![\w./\-])(?<!\d,)\d(?:[ .\-/]?\d)*(?![\w/])")
     MIN_DIGITS = 8
     SCORE = 0.5
 
@@ -87,6 +87,9 @@ class DigitRunRecognizer(GuardRecognizer):
             run = m.group().rstrip(" .-/")
             digits = sum(c.isdigit() for c in run)
             if digits < self.MIN_DIGITS or _DATE.fullmatch(run) or _YEARS.fullmatch(run):
+                continue
+            date = _DATE.match(run)  # "2003-08-28 12:13:52": a date and a time, not an identifier
+            if date and sum(c.isdigit() for c in run[date.end():]) < self.MIN_DIGITS and text[m.start() + len(run):][:1] == ":":
                 continue
             if _MONEY_AFTER.match(text, m.start() + len(run)):
                 continue

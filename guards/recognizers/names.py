@@ -11,10 +11,11 @@ from guards.config import LEXICON_DIR, guard_config, load_mapping
 from guards.errors import ConfigError
 from guards.recognizers.base import GuardRecognizer
 from guards.text import fold
+from guards.words import is_common_word, never_names
 
 NAMES_FILE = LEXICON_DIR / "names.yaml"
 
-_L = "A-Za-zÀ-ÖØ-öø-ÿ"
+_L = "A-Za-zÀ-ÖØ-öø-ÿĀ-ſ"
 WORD = re.compile(rf"[{_L}][{_L}'’]*(?:-[{_L}][{_L}'’]*)*")
 PARTICLES = frozenset(["de", "du", "des", "van", "von", "der", "den", "le", "la", "di", "da", "del", "della", "dos", "ben", "bin", "el", "al", "d'", "d’", "mc", "o'"])
 # a capitalised run starting with one of these is a place or an institution ("Lycée Victor Hugo")
@@ -72,7 +73,8 @@ def load_surnames() -> frozenset[str]:
 
 @cache
 def not_names() -> frozenset[str]:
-    return frozenset(fold(str(w)) for w in guard_config()["person"].get("not_names", []))
+    """guard.yaml's not_names and the public words (events, laws, months, places)."""
+    return frozenset(fold(str(w)) for w in guard_config()["person"].get("not_names", [])) | never_names()
 
 
 def _is_cap(word: str) -> bool:
@@ -153,14 +155,16 @@ class FirstNameRecognizer(_NameBase):
             skip_to = end
         return results
 
-    @staticmethod
-    def _lone_ok(text: str, start: int, word: str) -> bool:
-        """A first name without a surname: only a curated common name, never at a sentence start
-        ("Claire et précise, …"), every part of a compound known ("Royaume-Uni" is no name)."""
+    def _lone_ok(self, text: str, start: int, word: str) -> bool:
+        """A first name without a surname: never at a sentence start ("Claire et précise, …"); a
+        curated common name, or a listed one that is no ordinary word ("told Todd", not "Will");
+        every part of a compound known ("Royaume-Uni" is no name)."""
         before = text[:start].rstrip()
         if not before or before[-1] in ".!?\n:":
             return False
-        return all(p in curated_names() for p in _parts(word))
+        if all(p in curated_names() for p in _parts(word)):
+            return True
+        return not is_common_word(word) and all(p in self.first_names and p not in self.needs_surname for p in _parts(word))
 
     @staticmethod
     def _in_institution(text: str, words: list, i: int) -> bool:

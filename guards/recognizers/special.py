@@ -17,6 +17,7 @@ word: "disability", "religious") in a clause about data handling.
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 
 from guards.lexicon import Lexicon, load_lexicon
@@ -111,6 +112,21 @@ def _opener_before(s: _Sentence, c_first: int, at: int) -> bool:
     return at - s.index(m.end()) <= s.lex.near_tokens
 
 
+_CLAUSE_STOP = re.compile(r"[,;:.!?\n]|\s(?:but|so|because|mais|donc|car|parce|puis|then|who|which|qui|que|where|ou|when|quand)\s"
+                          r"|\s(?:(?:and|et|or|ou)\s+)?(?:i|i'm|we|you|he|she|they|je|j'|nous|vous|il|elle|ils|elles|on|can|could|would|do|est-ce)\b")
+MAX_REST_TOKENS = 12
+
+
+def _clause_rest(folded: str, end: int, s_end: int) -> int:
+    """A disclosed condition often goes on after the lexicon term ("epilepsy and a daily treatment",
+    "in recovery from alcohol addiction", "porteuse d'une mutation BRCA1"): the disclosure covers
+    the rest of its clause, up to a punctuation mark, a new subject or MAX_REST_TOKENS words."""
+    stop = _CLAUSE_STOP.search(folded, end, s_end)
+    limit = stop.start() if stop else s_end
+    tokens = list(TOKEN.finditer(folded, end, limit))[:MAX_REST_TOKENS]
+    return max(end, tokens[-1].end()) if tokens else end
+
+
 def find_disclosures(text: str, lexicon: Lexicon, folded: str | None = None) -> list[Disclosure]:
     folded = fold(text) if folded is None else folded
     hits = _hits(folded, lexicon)
@@ -151,7 +167,7 @@ def find_disclosures(text: str, lexicon: Lexicon, folded: str | None = None) -> 
             or (bool(following) and following[0] in lex.here_words and at - c_first <= 4)
         )
         if strong:
-            out.append(Disclosure(entity, start, end, STRONG_SCORE))
+            out.append(Disclosure(entity, start, _clause_rest(folded, end, s_end), STRONG_SCORE))
             continue
         if topic:
             continue

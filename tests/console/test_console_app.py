@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import httpx
@@ -134,12 +135,15 @@ def test_evaluation_runs_once_at_a_time_and_shows_metrics_plots_and_failures(cli
     while console_eval.running_since() is None and time.time() < deadline and not job.done():
         time.sleep(0.05)
     assert console_eval.running_since() is not None, "the first evaluation should be running"
-    _, _, _, refused = client.predict(["guard"], api_name="/evaluate")
+    _, _, _, refused, _, _ = client.predict(["guard"], api_name="/evaluate")
     assert refused.startswith("An evaluation is already running — started at ")
-    metrics, plots, failures, status = job.result(timeout=600)
+    metrics, plots, failures, status, files, _ = job.result(timeout=600)
+    assert {Path(str(f)).name for f in files} >= {"report.html", "metrics.json"}  # downloadable
     assert status.startswith("Finished"), status
     rows = metrics["data"]
     assert rows and {r[0] for r in rows} == {"guard"}
     assert any(r[1] == "leak_rate_structured" for r in rows)
-    assert plots and all(str(p["image"]).endswith(".png") for p in plots)  # downloaded by the client
+    report = json.loads(Path(next(str(f) for f in files if str(f).endswith("metrics.json"))).read_text())
+    assert len(plots or []) == len(report["suites"]["guard"]["plots"])  # every plot of the report is shown
+    assert all(str(p["image"]).endswith(".png") for p in plots or [])  # downloaded by the client
     assert failures["headers"][3] == "question (redacted)"

@@ -33,9 +33,9 @@ def browser():
 
 def _login(page, url, password):
     page.goto(url)
-    page.get_by_label("username").fill("staff")
-    page.get_by_label("password").fill(password)
-    page.get_by_role("button", name="Login").click()
+    page.locator("input[type=text]").first.fill("staff")
+    page.locator("input[type=password]").fill(password)
+    page.locator("input[type=password]").press("Enter")
 
 
 def test_wrong_password_keeps_the_login_form(browser, console_url):
@@ -49,6 +49,7 @@ def test_wrong_password_keeps_the_login_form(browser, console_url):
 def test_staff_asks_opens_sources_and_gets_a_screenshot(browser, console_url, privacybot_home):
     page = browser.new_page(viewport={"width": 1280, "height": 1100})
     _login(page, console_url, STAFF_PASSWORD)
+    page.get_by_role("tab", name="Chat and trace").click(timeout=30_000)
     box = page.locator("#console-message textarea")
     box.wait_for(timeout=30_000)
     box.fill("How long do you keep the data of job applicants? My email is jeanne.martin@example.org")

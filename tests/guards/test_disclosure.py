@@ -59,7 +59,25 @@ TOPICS = [
 @pytest.mark.parametrize("lang, text, entity, term", DISCLOSURES)
 def test_self_disclosure_is_found(lang, text, entity, term):
     found = [(d.entity, text[d.start : d.end]) for d in find_disclosures(text, load_lexicon(lang))]
-    assert (entity, term) in found
+    # the disclosure starts at the term and may cover the rest of its clause
+    assert any(e == entity and span.startswith(term) for e, span in found), found
+
+
+@pytest.mark.parametrize("lang, text, disclosed, kept", [
+    # the condition goes on after the lexicon term: the rest of the clause is disclosed too
+    ("en", "I have epilepsy and a daily treatment, who can see my file?", "epilepsy and a daily treatment", "who can see my file?"),
+    ("fr", "Mon fils a des crises d'épilepsie et un traitement quotidien, qui le saura ?",
+     "crises d'épilepsie et un traitement quotidien", "qui le saura ?"),
+    ("en", "I'm a union member at the CGT, do you share staff lists?", "union member at the CGT", "do you share staff lists?"),
+    ("fr", "Je suis porteuse d'une mutation BRCA1. Qui y a accès ?", "porteuse d'une mutation BRCA1", "Qui y a accès ?"),
+    # a new subject ends the disclosure: the visitor's question stays readable
+    ("en", "As a practising Jew I can't sit exams on Saturday", "Jew", "I can't sit exams on Saturday"),
+    ("fr", "Je suis diabétique et je voudrais savoir qui voit mon dossier", "diabétique", "je voudrais savoir qui voit mon dossier"),
+])
+def test_disclosure_covers_the_rest_of_its_clause(lang, text, disclosed, kept):
+    spans = [text[d.start : d.end] for d in find_disclosures(text, load_lexicon(lang))]
+    assert disclosed in spans, spans
+    assert all(kept not in span for span in spans)
 
 
 @pytest.mark.parametrize("lang, text", TOPICS)

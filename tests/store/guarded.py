@@ -1,25 +1,14 @@
-"""Test helper: make `Redacted` values the way production does, through the real guard.
+"""Test helper: `guarded(text)` is guard output (`Redacted`) for store tests.
 
-`guarded(text)` calls `guards.guard.get_guard().redact(text)` when the guard is importable.
-Only while the guard package is still being built does it fall back to wrapping the text as-is
-(`USING_REAL_GUARD` is False then); store tests use texts without personal data so both give the
-same stored text. The canary test never uses the fallback (it requires the real guard).
-"""
+The store's contract is the type: it takes only `Redacted` values, which only the guard makes.
+Store tests use texts without personal data, so the fake guard's output (the text as is,
+tests/store_fixtures.FakeGuard) is what the real guard would return; tests that need real
+redaction use the `guard` fixture (slow tier)."""
 
 from __future__ import annotations
 
-import importlib.util
-
-from guards.types import Redacted
-
-USING_REAL_GUARD = importlib.util.find_spec("guards.guard") is not None
+from tests.store_fixtures import fake_redacted
 
 
-def guarded(text: str) -> Redacted:
-    if USING_REAL_GUARD:
-        from guards.guard import get_guard
-
-        return get_guard().redact(text)
-    from guards.types import _GUARD_TOKEN  # fallback until guards/guard.py lands
-
-    return Redacted(text, _token=_GUARD_TOKEN)
+def guarded(text: str):
+    return fake_redacted(text)

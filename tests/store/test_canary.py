@@ -19,6 +19,7 @@ import shutil
 import sqlite3
 import string
 import subprocess
+import threading
 from pathlib import Path
 
 import pytest
@@ -262,5 +263,93 @@ def test_no_canary_reaches_disk_logs_or_database(any_store, privacybot_home, cle
         for lang, category, _message, needles in canaries:
             found = _hits(blob, needles)
             if found:
+                leaks.setdefault(name, set()).add(f"{lang}:{category}")
+    assert leaks == {}, f"canary values found: {leaks}"
+
+
+class _SlowEngine:
+    """The real engine behind a delay longer than the API's engine timeout: the request gets its
+    504 while the engine goes on and writes afterwards (the write a timed-out request leaves)."""
+
+    def __init__(self, engine, delay_s: float):
+        self._engine, self._delay_s = engine, delay_s
+
+    def ask(self, *args, **kwargs):
+        threading.Event().wait(self._delay_s)
+        return self._engine.ask(*args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self._engine, name)
+
+
+@pytest.mark.slow
+def test_no_canary_from_the_http_api_the_console_or_a_timed_out_request(privacybot_home, clean_logging, capfd,  # noqa: F811
+                                                                         request):
+    """Every write path a user reaches: HTTP chat, HTTP stream, HTTP feedback comment, the staff
+    console's chat and flag (its Python handlers, as the Gradio buttons call them) and a chat
+    request that times out (504) while the engine still finishes and stores. The hint is the
+    other language or absent (mixed EN/FR); then every file, log and the database are searched."""
+    from fastapi.testclient import TestClient
+
+    from bot.engine import Engine
+    from bot.settings import load_settings
+    from bot.store import open_safe_store
+    from guards.guard import get_guard
+    from tests.ui.conftest import make_sites
+    from ui.console_chat import chat_turn, flag_answer
+    from ui.server import create_app
+
+    if not HAVE_ENGINE:
+        pytest.skip("bot/engine.py is not built: the HTTP and console paths need the real engine")
+    guard = get_guard()
+    canaries = make_canaries(seed=random.SystemRandom().randint(0, 2**31))
+    shutil.copytree(request.getfixturevalue("canary_kb"), privacybot_home / "kb", symlinks=True)
+    needles = [n for *_, ns in canaries for n in ns]
+    assert not any(_hits(p.read_bytes(), needles) for p in privacybot_home.rglob("*") if p.is_file())
+    stream = io.StringIO()
+    configure_logging("DEBUG", stream=stream, file=privacybot_home / "logs" / "privacybot.log")
+    settings = load_settings({"PRIVACYBOT_HOME": str(privacybot_home)})
+    store = open_safe_store(settings)
+    engine = Engine(settings, guard=guard, store=store)
+    limits = {"per_ip": {"per_minute": 6000, "burst": 3000}, "per_session": {"per_minute": 6000, "burst": 3000}}
+    statuses = []
+    with TestClient(create_app(settings, engine=engine, sites=make_sites(**limits), background_writes=False)) as http:
+        for lang, _category, message, _ in canaries:
+            chat = http.post("/api/chat", json={"message": message, "lang": OTHER[lang]})
+            statuses.append(chat.status_code)
+            body = chat.json()
+            feedback = http.post("/api/feedback", json={
+                "session_id": body["session_id"], "session_token": body["session_token"],
+                "exchange_id": body["exchange_id"], "rating": "down", "comment": f"Wrong. {message}", "lang": OTHER[lang]})
+            statuses.append(feedback.status_code)
+            statuses.append(http.post("/api/chat/stream", json={"message": MIXED[lang] + message}).status_code)
+    slow = create_app(settings, engine=_SlowEngine(engine, 0.4), sites=make_sites(engine_timeout_s=0.05, **limits),
+                      background_writes=False)
+    with TestClient(slow) as http:
+        timed_out = [http.post("/api/chat", json={"message": MIXED[lang] + message}).status_code
+                     for lang, _c, message, _n in canaries[:6]]
+        threading.Event().wait(1.0)  # the engine finishes (and stores) after the 504
+    assert timed_out == [504] * 6
+    assert set(statuses) == {200}, statuses
+    for lang, _category, message, ns in canaries:
+        history, sid, _answer, status = chat_turn(engine, message, [], None, OTHER[lang])
+        assert sid, status
+        shown = repr([turn["content"] for turn in history if turn.get("role") == "user"])
+        assert not _hits(shown.encode(), ns)  # the console shows the redacted message (answers quote the policy)
+        assert flag_answer(guard, store, sid, f"Please check: {message}").startswith("Flag stored")
+    store.flush()
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    targets: dict[str, bytes] = {"log stream": stream.getvalue().encode()}
+    for path in sorted(privacybot_home.rglob("*")):
+        if path.is_file():
+            targets[str(path.relative_to(privacybot_home))] = path.read_bytes()
+    captured = capfd.readouterr()
+    targets["stdout"], targets["stderr"] = captured.out.encode(), captured.err.encode()
+    assert any(name.endswith((".sqlite3", ".db")) for name in targets), sorted(targets)  # the database was scanned
+    leaks = {}
+    for name, blob in targets.items():
+        for lang, category, _message, ns in canaries:
+            if _hits(blob, ns):
                 leaks.setdefault(name, set()).add(f"{lang}:{category}")
     assert leaks == {}, f"canary values found: {leaks}"

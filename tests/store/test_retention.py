@@ -71,8 +71,9 @@ def _seed(n_old: int, n_new: int) -> list[str]:
         sid = store.create_session("ece.fr", "en" if i % 2 else "fr")
         store.add_message(sid, "visitor", guarded("How long do you keep my data?"))
         ids.append(sid)
-        if i < n_old:
+        if i < n_old:  # idle: the session and everything in it are old
             _age(store, models.sessions, 45, id=sid)
+            _age(store, models.messages, 45, session_id=sid)
     store.close()
     return ids
 

@@ -10,7 +10,7 @@ from sqlalchemy import update
 
 from bot.errors import InputError, NotFoundError, StoreError
 from bot.store import ConversationStore, models
-from bot.store.store import utcnow
+from bot.store.db import utcnow
 from tests.store.guarded import guarded
 
 QUESTIONS = [
@@ -25,6 +25,8 @@ def _age(store: ConversationStore, table, days: float, **where) -> None:
     values = {"created_at": then}
     if table is models.sessions:
         values["last_activity_at"] = then
+    if table is models.feedback:
+        values["updated_at"] = then
     with store._engine.begin() as conn:
         stmt = update(table).values(**values)
         for col, val in where.items():
@@ -49,8 +51,9 @@ def test_round_trip_export_is_the_redacted_transcript(any_store, lang, question)
     assert data["messages"][0]["entities"] == {"EMAIL_ADDRESS": 2, "HEALTH": 1}
     assert data["messages"][1]["citations"] == ["applicants/VII-storage", "visitors/VII"]
     assert data["messages"][1]["kind"] == "answer" and data["messages"][1]["latency_ms"] == 12.0
-    assert data["feedback"] == [{"id": fb, "rating": "down", "comment": guarded("Not precise enough").text,
-                                 "message_id": m2, "created": data["feedback"][0]["created"]}]
+    assert data["feedback"] == [{"id": fb, "exchange_id": None, "rating": "down",
+                                 "comment": guarded("Not precise enough").text, "message_id": m2,
+                                 "created": data["feedback"][0]["created"], "updated": data["feedback"][0]["updated"]}]
 
 
 @pytest.mark.parametrize(
@@ -174,8 +177,8 @@ def test_purge_also_drops_old_messages_of_a_still_active_session(any_store):
     assert any_store.purge(30) == 0  # the session itself is active
     data = any_store.export_session(sid)
     assert [m["id"] for m in data["messages"]] == [new]
-    assert data["feedback"] == [{"id": fb, "rating": "down", "comment": None, "message_id": None,
-                                 "created": data["feedback"][0]["created"]}]
+    assert [(f["id"], f["rating"], f["comment"], f["message_id"]) for f in data["feedback"]] == [
+        (fb, "down", None, None)]
 
 
 def test_purge_uses_the_given_clock(any_store):
@@ -220,7 +223,7 @@ def test_stats_count_roles_kinds_feedback_and_entities(any_store):
 
 def test_health_reports_backend_and_schema(any_store):
     ok, detail = any_store.health()
-    assert ok and any_store.backend in detail and "schema v1" in detail
+    assert ok and any_store.backend in detail and f"schema v{models.SCHEMA_VERSION}" in detail
 
 
 def test_reopening_keeps_data_and_a_newer_schema_is_refused(any_store):

@@ -1,190 +1,285 @@
-"""The background store writer: group commit, acknowledged = committed (`flush`), privacy type
-checks on the caller's thread, degraded (never raising) on a full queue or a database failure,
-and erased sessions that never come back."""
+"""The background writer: an exchange is acknowledged only once committed, a full queue makes
+callers wait (back-pressure) instead of dropping, whatever cannot be saved is reported to the
+caller (never dropped silently), one bad record never takes its batch down, and erased
+sessions never come back. SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-import logging
 import sqlite3
 import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from bot.errors import NotFoundError, StoreError
 from bot.store import SafeStore
 from bot.store.failures import store_error
 from bot.store.writer import PolicyText
+from tests.store_fixtures import FakeGuard
+
+GUARD = FakeGuard()
 
 
-class GatedRedactor:
-    """The real guard's `redact`, held back until `open()`: the writer stalls on its first batch,
-    so the test controls what piles up in the queue meanwhile."""
+class Gate:
+    """Wraps `store.write`: the first `hold` batches wait until `open()` (a slow database)."""
 
-    def __init__(self, guard):
-        self.guard = guard
-        self.gate = threading.Event()
-        self.calls = 0
+    def __init__(self, store, hold: int = 1):
+        self.store, self.real, self.hold = store, store.write, hold
+        self.opened = threading.Event()
+        self.entered = threading.Event()
+        self.batches: list[int] = []
+        store.write = self
 
-    def __call__(self, text, lang=None):
-        self.gate.wait(10)
-        self.calls += 1
-        return self.guard.redact(text, lang=lang)
+    def __call__(self, items):
+        self.batches.append(len(items))
+        self.entered.set()
+        if len(self.batches) <= self.hold:
+            self.opened.wait(30)
+        return self.real(items)
 
     def open(self):
-        self.gate.set()
+        self.opened.set()
+
+
+def _log(safe, sid, question="How long is CCTV kept?", answer="Thirty days.", lang="en", **kwargs):
+    inspection = GUARD.inspect(question, lang)
+    return safe.log_exchange(sid, visitor=inspection.redacted, findings=inspection.findings,
+                             bot=PolicyText(answer, lang), kind="answer", citations=("cctv/VII-storage",),
+                             exchange_id=kwargs.pop("exchange_id", None), **kwargs)
 
 
 @pytest.fixture
-def safe(store):
-    s = SafeStore(store)
+def safe(any_store):
+    s = SafeStore(any_store, ack_timeout_s=5.0)
+    s.start_writer(redact=GUARD.redact)
     yield s
     s.close_writer(5)
 
 
-def _exchange(safe, guard, sid, question, answer, lang="en", **kwargs):
-    inspection = guard.inspect(question, lang=lang)
-    return safe.log_exchange(sid, visitor=inspection.redacted, findings=inspection.findings,
-                             bot=PolicyText(answer, lang), kind="answer", citations=("cctv/VII-storage",), **kwargs)
-
-
-@pytest.mark.parametrize("lang, question, answer, raw, bot_raw", [
-    ("en", "I am jean.dupont@example.com, how long is CCTV kept?",
-     "Images are kept for 30 days. Write to dpo@omneseducation.com.", "jean.dupont@example.com",
-     "dpo@omneseducation.com"),
-    ("fr", "Je suis claire.martin@example.fr, combien de temps gardez-vous les images ?",
-     "Les images sont conservées 30 jours. Écrivez à dpo@omneseducation.com.", "claire.martin@example.fr",
-     "dpo@omneseducation.com"),
+@pytest.mark.parametrize("lang, question, answer, raw", [
+    ("en", "I am jean.dupont@example.com, how long is CCTV kept?", "Kept 30 days; write to dpo@omnes.fr.",
+     "jean.dupont@example.com"),
+    ("fr", "Je suis claire@example.fr, combien de temps gardez-vous les images ?",
+     "Conservées 30 jours ; écrivez à dpo@omnes.fr.", "claire@example.fr"),
 ])
-def test_exchange_is_committed_by_flush_with_both_texts_redacted(any_store, guard, lang, question, answer, raw,
-                                                                 bot_raw):
-    store = any_store  # SQLite and PostgreSQL
-    safe = SafeStore(store)
-    safe.start_writer(redact=guard.redact)
-    sid = safe.create_session("ece.fr", lang, session_id=f"sess-{lang}-0001")
-    assert _exchange(safe, guard, sid, question, answer, lang, latency_ms=12.5) is True
-    assert safe.flush(5) is True and safe.writer.pending == 0
-    exported = store.export_session(sid)  # the raw store: no implicit flush here
-    msgs = exported["messages"]
-    assert [m["role"] for m in msgs] == ["visitor", "bot"]
+def test_an_acknowledged_exchange_is_already_committed(safe, any_store, lang, question, answer, raw):
+    sid, _ = safe.open_session("demo", lang)
+    assert _log(safe, sid, question, answer, lang, exchange_id="ex-0001", latency_ms=12.5) is True
+    msgs = any_store.export_session(sid)["messages"]  # the raw store: no flush, no waiting
+    assert [m["role"] for m in msgs] == ["visitor", "bot"] and {m["exchange_id"] for m in msgs} == {"ex-0001"}
     assert raw not in msgs[0]["text"] and "[EMAIL_ADDRESS]" in msgs[0]["text"]
-    assert msgs[0]["entities"] == {"EMAIL_ADDRESS": 1}
-    assert bot_raw not in msgs[1]["text"] and "[EMAIL_ADDRESS]" in msgs[1]["text"]  # guard ran on the bot text
-    assert msgs[1]["citations"] == ["cctv/VII-storage"] and msgs[1]["latency_ms"] == 12.5
-    assert safe.close_writer(5)
+    assert "dpo@omnes.fr" not in msgs[1]["text"]  # the bot's text went through the guard too
+    assert msgs[0]["entities"] == {"EMAIL_ADDRESS": 1} and msgs[1]["latency_ms"] == 12.5
 
 
-def test_queued_exchanges_share_one_transaction(safe, store, guard):
-    gated = GatedRedactor(guard)
-    writer = safe.start_writer(redact=gated)
-    sids = [safe.create_session("ece.fr", "en", session_id=f"group-commit-{i:03d}") for i in range(20)]
-    for sid in sids:
-        assert _exchange(safe, guard, sid, "How long is CCTV kept?", "Thirty days.")
-    gated.open()
-    assert safe.flush(10)
-    # 20 session rows + 20 exchanges in far fewer transactions than 40 (the first one may be alone)
-    assert writer.stats["committed"] == 40 and writer.stats["batches"] <= 3
-    assert all(len(store.export_session(s)["messages"]) == 2 for s in sids)
-    assert gated.calls == 1  # the same answer text is guarded once (bounded cache)
+def test_concurrent_exchanges_share_few_transactions(safe, any_store):
+    sids = [safe.open_session("demo", "en")[0] for _ in range(20)]
+    gate = Gate(any_store)
+    with ThreadPoolExecutor(20) as pool:
+        futures = [pool.submit(_log, safe, sid) for sid in sids]
+        time.sleep(0.3)  # all 20 callers are waiting for their commit
+        gate.open()
+        assert [f.result(10) for f in futures] == [True] * 20
+    assert sum(gate.batches) == 20 and len(gate.batches) <= 3  # group commit
+    assert all(len(any_store.export_session(s)["messages"]) == 2 for s in sids)
 
 
-@pytest.mark.parametrize("visitor, bot, error", [
-    ("raw visitor text", "redacted", TypeError),
-    ("redacted", "raw bot text", TypeError),
-    ("policy", "redacted", TypeError),  # PolicyText is for the bot's answer only
-])
-def test_only_guard_output_can_be_queued(safe, guard, visitor, bot, error):
-    safe.start_writer(redact=guard.redact)
-    sid = safe.create_session(None, "en", session_id="typed-session-1")
-    safe.flush(5)
-    values = {"redacted": guard.redact("How long is CCTV kept?"), "policy": PolicyText("Thirty days.")}
-    with pytest.raises(error):
-        safe.log_exchange(sid, visitor=values.get(visitor, visitor), bot=values.get(bot, bot))
-    assert safe.writer.pending == 0  # refused on the caller's thread, nothing queued
-
-
-def test_full_queue_degrades_without_raising(store, guard, caplog):
-    safe = SafeStore(store)
-    gated = GatedRedactor(guard)
-    safe.start_writer(redact=gated, max_queue=2, max_batch=1)
+def test_a_full_queue_makes_callers_wait_instead_of_dropping(any_store):
+    safe = SafeStore(any_store, ack_timeout_s=10.0)
+    safe.start_writer(redact=GUARD.redact, max_queue=2, max_batch=1)
     try:
-        sid = safe.create_session(None, "en", session_id="queue-full-01")
-        assert safe.flush(5)  # the session row is committed before the queue fills (no racing recovery)
-        results = [_exchange(safe, guard, sid, "How long is CCTV kept? jean@example.com", f"Answer {i}.")
-                   for i in range(6)]
-        assert False in results and safe.degraded and safe.reason == "queue_full"
-        gated.open()
-        assert safe.flush(10)
-        assert not safe.degraded  # a later successful commit recovers
-        assert "jean@example.com" not in caplog.text and "Answer" not in caplog.text
+        sid, _ = safe.open_session("demo", "en")
+        gate = Gate(any_store)
+        with ThreadPoolExecutor(8) as pool:
+            futures = [pool.submit(_log, safe, sid, answer=f"Answer {i}.") for i in range(8)]
+            time.sleep(0.5)  # the queue is full: callers block on it (back-pressure)
+            assert not any(f.done() for f in futures)
+            gate.open()
+            assert [f.result(10) for f in futures] == [True] * 8
+        assert len(any_store.export_session(sid)["messages"]) == 16 and safe.writer.stats["rejected"] == 0
     finally:
         safe.close_writer(5)
 
 
-def test_database_failure_marks_degraded_then_recovers(safe, store, guard, monkeypatch, caplog):
-    safe.start_writer(redact=guard.redact)
-    sid = safe.create_session("ece.fr", "en", session_id="db-failure-01")
-    assert safe.flush(5)
-    real_tx = store._tx
+def test_what_cannot_be_committed_in_time_is_reported_never_dropped_silently(any_store):
+    safe = SafeStore(any_store, ack_timeout_s=0.5, stall_s=60)
+    safe.start_writer(redact=GUARD.redact)
+    try:
+        sid, _ = safe.open_session("demo", "en")
+        gate = Gate(any_store)
+        results = []
 
-    def locked(op, **kwargs):
-        raise store_error(op, sqlite3.OperationalError("database is locked"), store.where)
+        def call(i):
+            try:
+                results.append(("ok", _log(safe, sid, answer=f"Answer {i}.")))
+            except StoreError as err:
+                results.append(("told", err.code))
 
-    caplog.set_level(logging.INFO, logger="bot.store")
-    monkeypatch.setattr(store, "_tx", locked)
-    assert _exchange(safe, guard, sid, "My email is marie@example.org, who is the DPO?", "The DPO.") is True
-    assert safe.flush(5) and safe.degraded and safe.reason == "locked"
-    assert safe.writer.stats["lost"] == 1
-    monkeypatch.setattr(store, "_tx", real_tx)
-    assert _exchange(safe, guard, sid, "Who is the DPO?", "The DPO.")
-    assert safe.flush(5) and not safe.degraded
-    assert [m["role"] for m in store.export_session(sid)["messages"]] == ["visitor", "bot"]
-    assert "marie@example.org" not in caplog.text and "store.degraded" in caplog.text
-
-
-def test_erased_session_is_never_recreated_by_a_queued_write(safe, store, guard):
-    gated = GatedRedactor(guard)
-    forgotten: list[str] = []
-    safe.start_writer(redact=gated, on_unknown_session=forgotten.append)
-    keep = safe.create_session(None, "en", session_id="keep-session-1")
-    gone = safe.create_session(None, "en", session_id="gone-session-1")
-    gated.open()
-    assert safe.flush(5)
-    gated.gate.clear()  # stall the next batch: both exchanges below are queued together
-    _exchange(safe, guard, keep, "How long is CCTV kept?", "Kept 30 days.")
-    _exchange(safe, guard, gone, "How long is CCTV kept?", "Kept 30 days, again.")
-    store.delete_session(gone)  # erased while its write waits in the queue
-    gated.open()
-    assert safe.flush(5)
-    assert not store.session_exists(gone) and forgotten == [gone]
-    assert len(store.export_session(keep)["messages"]) == 2  # the other exchange of the batch is kept
-    assert not safe.degraded
+        with ThreadPoolExecutor(6) as pool:
+            first = pool.submit(call, 0)
+            assert gate.entered.wait(5)  # its batch is stuck in the database
+            list(pool.map(call, range(1, 6)))  # these wait in the queue behind it
+            first.result(10)
+        assert {r for r in results} == {("told", "store_unavailable")}  # every visitor was told
+        gate.open()
+        assert safe.flush(10)
+        stats = safe.writer.stats
+        stored = len(any_store.export_session(sid)["messages"]) // 2
+        # items still queued when their caller gave up were cancelled, not written behind its back;
+        # the one already in the database when its caller gave up was committed (stored, told not)
+        assert (stored, stats["cancelled"]) == (1, 5)
+    finally:
+        safe.close_writer(5)
 
 
-@pytest.mark.parametrize("op", ["export_session", "delete_session", "add_feedback"])
-def test_reads_feedback_and_erasure_see_queued_writes(safe, store, guard, op):
-    gated = GatedRedactor(guard)
-    safe.start_writer(redact=gated)
-    sid = safe.create_session(None, "fr", session_id=f"flush-{op}"[:40].replace("_", "-"))
-    _exchange(safe, guard, sid, "Qui est le DPO ?", "Le DPO.", "fr")
-    threading.Timer(0.2, gated.open).start()
-    if op == "export_session":
-        assert len(safe.export_session(sid)["messages"]) == 2
-    elif op == "delete_session":
-        safe.delete_session(sid)
-        assert safe.flush(5) and not store.session_exists(sid)
-    else:
-        assert safe.add_feedback(sid, "up") is not None
-        assert store.export_session(sid)["feedback"][0]["rating"] == "up"
-
-
-def test_close_flushes_then_later_writes_are_synchronous(store, guard):
-    safe = SafeStore(store)
-    safe.start_writer(redact=guard.redact)
-    sid = safe.create_session(None, "en", session_id="closing-session")
-    _exchange(safe, guard, sid, "Who is the DPO?", "The DPO.")
-    assert safe.close_writer(5) is True and not safe.background
-    assert len(store.export_session(sid)["messages"]) == 2
-    # no writer: a PolicyText cannot be stored unguarded; guard output is written at once
+@pytest.mark.parametrize("visitor, bot", [("raw visitor text", "redacted"), ("redacted", "raw bot text"),
+                                          ("policy", "redacted")])
+def test_only_guard_output_can_be_queued(safe, visitor, bot):
+    sid, _ = safe.open_session("demo", "en")
+    values = {"redacted": GUARD.redact("How long is CCTV kept?"), "policy": PolicyText("Thirty days.")}
     with pytest.raises(TypeError):
-        _exchange(safe, guard, sid, "Who is the DPO?", "The DPO.")
-    assert safe.log_exchange(sid, visitor=guard.redact("Who is the DPO?"), bot=guard.redact("The DPO."))
+        safe.log_exchange(sid, visitor=values.get(visitor, visitor), bot=values.get(bot, bot))
+    assert safe.writer.pending == 0  # refused on the caller's thread, nothing queued
+
+
+def _poison(store) -> None:
+    """Make the database refuse one kind of record (a constraint), as a bad value would."""
+    with store._engine.begin() as conn:
+        if store.backend == "postgresql":
+            conn.exec_driver_sql("ALTER TABLE messages ADD CONSTRAINT no_poison CHECK (kind <> 'poison')")
+        else:
+            conn.exec_driver_sql("CREATE TRIGGER no_poison BEFORE INSERT ON messages WHEN NEW.kind = 'poison' "
+                                 "BEGIN SELECT RAISE(ABORT, 'refused'); END")
+
+
+def test_one_bad_record_never_takes_its_batch_down(safe, any_store):
+    sids = [safe.open_session("demo", "en")[0] for _ in range(6)]
+    _poison(any_store)
+    gate = Gate(any_store)
+
+    def call(i):
+        inspection = GUARD.inspect("Who is the DPO?", "en")
+        try:
+            return safe.log_exchange(sids[i], visitor=inspection.redacted, bot=GUARD.redact("The DPO."),
+                                     kind="poison" if i == 3 else "answer")
+        except StoreError:
+            return "told"
+
+    with ThreadPoolExecutor(6) as pool:
+        futures = [pool.submit(call, i) for i in range(6)]
+        time.sleep(0.3)
+        gate.open()
+        results = [f.result(10) for f in futures]
+    assert results == [True, True, True, "told", True, True]
+    assert [len(any_store.export_session(s)["messages"]) for s in sids] == [2, 2, 2, 0, 2, 2]
+    assert not safe.degraded and safe.health()[0]  # a bad record is not a store failure
+
+
+@pytest.mark.parametrize("text", ["NUL\x00in the middle", "lone \ud800 surrogate", "\x00", "émoji 🎓 et accents"])
+def test_text_is_made_storable_before_it_is_queued(safe, any_store, text):
+    sid, _ = safe.open_session("demo", "fr")
+    assert _log(safe, sid, question=f"Question {text}", answer=f"Réponse {text}", lang="fr")
+    assert any_store.add_feedback(sid, "down", GUARD.redact(f"Commentaire {text}"), exchange_id="ex-nul1")
+    data = any_store.export_session(sid)
+    stored = [m["text"] for m in data["messages"]] + [data["feedback"][0]["comment"]]
+    assert all("\x00" not in s and "\ud800" not in s for s in stored)
+    assert stored[0].startswith("Question") and not safe.degraded
+
+
+def test_an_erased_session_is_never_recreated_by_a_queued_write(safe, any_store):
+    forgotten: list[str] = []
+    safe.writer.on_unknown_session = forgotten.append
+    keep, gone = safe.open_session("demo", "en")[0], safe.open_session("demo", "en")[0]
+    gate = Gate(any_store)
+    with ThreadPoolExecutor(2) as pool:
+        kept = pool.submit(_log, safe, keep)
+        lost = pool.submit(_log, safe, gone)
+        time.sleep(0.3)
+        any_store.delete_session(gone)  # erased while its write waits in the queue
+        gate.open()
+        assert kept.result(10) is True
+        with pytest.raises(NotFoundError):
+            lost.result(10)
+    assert not any_store.session_exists(gone) and forgotten == [gone]
+    assert len(any_store.export_session(keep)["messages"]) == 2 and not safe.degraded
+
+
+def test_a_failing_database_is_reported_fast_then_recovers(store, monkeypatch):
+    safe = SafeStore(store, ack_timeout_s=2.0, probe_s=0.1)
+    safe.start_writer(redact=GUARD.redact)
+    try:
+        sid, _ = safe.open_session("demo", "en")
+        real = store.db.engine.connect
+
+        def locked():
+            raise store_error("write", sqlite3.OperationalError("database is locked"), store.where)
+
+        monkeypatch.setattr(store.db.engine, "connect", locked)
+        with pytest.raises(StoreError):
+            _log(safe, sid)
+        assert safe.degraded and safe.reason == "locked" and not safe.health()[0]
+        t0 = time.monotonic()
+        with pytest.raises(StoreError, match="not being saved"):
+            _log(safe, sid)  # while degraded: at once, no visitor waits on a broken database
+        assert time.monotonic() - t0 < 0.1
+        monkeypatch.setattr(store.db.engine, "connect", real)
+        deadline = time.monotonic() + 5
+        while safe.degraded and time.monotonic() < deadline:
+            time.sleep(0.05)  # the prober sees it work again (no traffic needed)
+        assert not safe.degraded and safe.health()[0]
+        assert _log(safe, sid) is True
+    finally:
+        safe.close_writer(5)
+
+
+def test_a_stuck_write_opens_the_circuit_until_it_completes(store):
+    safe = SafeStore(store, ack_timeout_s=1.0, stall_s=0.3, probe_s=0.1)
+    safe.start_writer(redact=GUARD.redact)
+    try:
+        sid, _ = safe.open_session("demo", "en")
+        gate = Gate(store)
+        with pytest.raises(StoreError):
+            _log(safe, sid)  # its batch is stuck in the "database"
+        assert safe.degraded and safe.reason == "timeout" and not safe.health()[0]
+        t0 = time.monotonic()
+        with pytest.raises(StoreError):
+            _log(safe, sid)
+        assert time.monotonic() - t0 < 0.2
+        gate.open()
+        deadline = time.monotonic() + 5
+        while safe.degraded and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not safe.degraded and _log(safe, sid) is True
+    finally:
+        safe.close_writer(5)
+
+
+def test_close_flushes_then_later_writes_are_synchronous(store):
+    safe = SafeStore(store)
+    safe.start_writer(redact=GUARD.redact)
+    sid, _ = safe.open_session("demo", "en")
+    assert _log(safe, sid)
+    assert safe.close_writer(5) is True and not safe.background
+    with pytest.raises(TypeError):  # no writer, no guard: a PolicyText cannot be stored unguarded
+        _log(safe, sid)
+    assert safe.log_exchange(sid, visitor=GUARD.redact("Who is the DPO?"), bot=GUARD.redact("The DPO."))
     assert len(store.export_session(sid)["messages"]) == 4
+
+
+def test_a_repeated_answer_is_guarded_once(store):
+    calls = []
+
+    def redact(text, lang=None):
+        calls.append(threading.current_thread().name)
+        return GUARD.redact(text, lang)
+
+    safe = SafeStore(store)
+    safe.start_writer(redact=redact)
+    try:
+        sid, _ = safe.open_session("demo", "en")
+        for question in ("How long is CCTV kept?", "And the images of the car park?"):
+            assert _log(safe, sid, question, "Kept 30 days.")
+        assert len(calls) == 1 and "store-writer" not in calls[0]  # guarded on the caller's thread, once
+    finally:
+        safe.close_writer(5)

@@ -35,6 +35,14 @@ def parse_sse(body: str) -> list[tuple[str, dict]]:
     return events
 
 
+LOCAL = ("127.0.0.1", 50000)  # metrics are served to this machine without a token
+
+
+def token(answer: dict) -> dict:
+    """The header that proves a request comes from the session's owner."""
+    return {"X-Session-Token": answer["session_token"]}
+
+
 @pytest.mark.parametrize("question, lang, section", QUESTIONS)
 def test_chat_answers_in_the_visitors_language_with_the_cited_section(client, question, lang, section):
     r = client.post("/api/chat", json={"message": question, "site": "ece"})
@@ -54,7 +62,7 @@ def test_personal_data_is_redacted_before_the_answer_and_the_store(client, messa
     assert entities <= {f["entity"] for f in guard["findings"]}
     assert raw not in guard["redacted_message"] and "[EMAIL_ADDRESS]" in guard["redacted_message"]
     assert guard["notice"]
-    export = client.get(f"/api/sessions/{r.json()['session_id']}").json()
+    export = client.get(f"/api/sessions/{r.json()['session_id']}", headers=token(r.json())).json()
     assert raw not in json.dumps(export) and "diab" not in json.dumps(export).lower()
     assert any("[HEALTH]" in m["text"] for m in export["messages"] if m["role"] == "visitor")
 
@@ -78,8 +86,8 @@ def test_conversation_continues_in_the_same_session(client):
     first = client.post("/api/chat", json={"message": "How long do you keep my data?"}).json()
     assert first["kind"] == "clarification" and first["quick_replies"]
     value = first["quick_replies"][0]["value"]
-    second = client.post("/api/chat", json={"message": value, "audience": value,
-                                            "session_id": first["session_id"]}).json()
+    second = client.post("/api/chat", json={"message": value, "audience": value, "session_id": first["session_id"],
+                                            "session_token": first["session_token"]}).json()
     assert second["session_id"] == first["session_id"]
     assert second["kind"] == "answer" and second["citations"]
 
@@ -93,11 +101,14 @@ def test_conversation_continues_in_the_same_session(client):
     ],
 )
 def test_feedback_comment_passes_the_guard_before_storage(client, comment, lang, must_not_contain, expected):
-    sid = client.post("/api/chat", json={"message": "Who is the DPO?"}).json()["session_id"]
+    chat = client.post("/api/chat", json={"message": "Who is the DPO?"}).json()
+    sid = chat["session_id"]
     rating = "up" if comment is None else "down"
-    r = client.post("/api/feedback", json={"session_id": sid, "rating": rating, "comment": comment, "lang": lang})
+    r = client.post("/api/feedback", json={"session_id": sid, "session_token": chat["session_token"],
+                                           "exchange_id": chat["exchange_id"], "rating": rating, "comment": comment,
+                                           "lang": lang})
     assert r.status_code == 200 and r.json()["ok"] is True
-    stored = client.get(f"/api/sessions/{sid}").json()["feedback"]
+    stored = client.get(f"/api/sessions/{sid}", headers=token(chat)).json()["feedback"]
     assert [f["rating"] for f in stored] == [rating]
     if comment is None:
         assert stored[0]["comment"] is None
@@ -107,13 +118,15 @@ def test_feedback_comment_passes_the_guard_before_storage(client, comment, lang,
 
 
 def test_export_then_delete_erases_the_conversation(client):
-    sid = client.post("/api/chat", json={"message": "Who is the DPO?"}).json()["session_id"]
-    export = client.get(f"/api/sessions/{sid}")
+    chat = client.post("/api/chat", json={"message": "Who is the DPO?"}).json()
+    sid, headers = chat["session_id"], token(chat)
+    assert client.get(f"/api/sessions/{sid}").status_code == 403  # the id alone proves nothing
+    export = client.get(f"/api/sessions/{sid}", headers=headers)
     assert export.status_code == 200
     assert [m["role"] for m in export.json()["messages"]] == ["visitor", "bot"]
-    assert client.delete(f"/api/sessions/{sid}").json() == {"deleted": True, "session_id": sid}
-    assert client.get(f"/api/sessions/{sid}").status_code == 404
-    assert client.delete(f"/api/sessions/{sid}").status_code == 404
+    assert client.delete(f"/api/sessions/{sid}", headers=headers).json() == {"deleted": True, "session_id": sid}
+    assert client.get(f"/api/sessions/{sid}", headers=headers).status_code == 404
+    assert client.delete(f"/api/sessions/{sid}", headers=headers).status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -224,13 +237,13 @@ def test_same_origin_pages_need_no_listing(client):
     ],
 )
 def test_rate_limits_answer_429_with_retry_after(make_app, scope, limits, send):
-    with TestClient(make_app(make_sites(**limits))) as c:
-        sid = c.post("/api/chat", json={"message": "Who is the DPO?"}).json()["session_id"]
+    with TestClient(make_app(make_sites(**limits)), client=LOCAL) as c:
+        first = c.post("/api/chat", json={"message": "Who is the DPO?"}).json()
         statuses = []
         for _ in range(4):
             payload = {"message": "Who is the DPO?"}
             if send == "same_session":
-                payload["session_id"] = sid
+                payload.update(session_id=first["session_id"], session_token=first["session_token"])
             r = c.post("/api/chat", json=payload)
             statuses.append(r.status_code)
         assert statuses[-1] == 429 and statuses.count(429) >= 1
@@ -264,8 +277,9 @@ def test_engine_timeout_is_504_and_an_sse_error_event(ui_engine, ui_settings):
         assert r.status_code == 504 and r.json()["error"]["code"] == "timeout"
         s = c.post("/api/chat/stream", json={"message": "How long do you keep CCTV footage?"})
         assert s.status_code == 200
-        assert parse_sse(s.text) == [("error", {"code": "timeout", "status": 504,
-                                                "message": parse_sse(s.text)[0][1]["message"]})]
+        (name, event), = parse_sse(s.text)
+        assert name == "error" and event["code"] == "timeout" and event["status"] == 504
+        assert event["session_id"] and event["session_token"]  # a timed-out request still returns its session
 
 
 class _BrokenEngine:
@@ -330,14 +344,16 @@ def test_widget_files_and_demo_page_are_served(client, path, ctype, marker):
 
 @pytest.mark.parametrize("message", ["Who is the DPO?", "Qui est le DPO ?"])
 def test_message_after_erasure_starts_a_new_conversation(client, message):
-    sid = client.post("/api/chat", json={"message": message}).json()["session_id"]
-    assert client.delete(f"/api/sessions/{sid}").status_code == 200
-    r = client.post("/api/chat", json={"message": message, "session_id": sid})
+    chat = client.post("/api/chat", json={"message": message}).json()
+    sid = chat["session_id"]
+    assert client.delete(f"/api/sessions/{sid}", headers=token(chat)).status_code == 200
+    r = client.post("/api/chat", json={"message": message, "session_id": sid, "session_token": chat["session_token"]})
     assert r.status_code == 200
     new = r.json()["session_id"]
     assert new != sid and r.json()["kind"] == "answer" and "logging" not in r.json()["text"]
-    assert client.get(f"/api/sessions/{sid}").status_code == 404
-    assert [m["role"] for m in client.get(f"/api/sessions/{new}").json()["messages"]] == ["visitor", "bot"]
+    assert client.get(f"/api/sessions/{sid}", headers=token(chat)).status_code == 404
+    exported = client.get(f"/api/sessions/{new}", headers=token(r.json())).json()
+    assert [m["role"] for m in exported["messages"]] == ["visitor", "bot"]
 
 
 def test_shutdown_commits_every_answered_exchange(make_app, ui_engine):

@@ -14,6 +14,8 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
+from tests.ui.conftest import checked_page
+
 pytestmark = pytest.mark.browser
 
 W = "privacybot-widget"
@@ -25,13 +27,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def page(browser, live_server):
-    context = browser.new_context(viewport={"width": 1280, "height": 860}, locale="fr-FR")
-    pg = context.new_page()
-    pg.errors = []
-    pg.on("pageerror", lambda exc: pg.errors.append(str(exc)))
-    yield pg
-    assert pg.errors == [], f"JavaScript errors: {pg.errors}"
-    context.close()
+    with checked_page(browser) as pg:
+        yield pg
 
 
 def open_demo(page, live_server):
@@ -69,13 +66,18 @@ def count_text_updates(page) -> None:
     [("fr", "Je suis un assistant IA", "Merci de ne pas partager d'informations sensibles"),
      ("en", "I am an AI assistant", "Please do not share sensitive information")],
 )
-def test_disclosure_and_sensitive_data_notice_come_before_the_first_message(page, live_server, pages_server,
+def test_disclosure_and_sensitive_data_notice_come_before_the_first_message(browser, live_server, pages_server,
                                                                            lang, phrase, notice):
-    if lang == "fr":
-        launcher = open_demo(page, live_server)
-    else:  # an English school page on another, listed origin: cross-origin embedding (CORS)
-        page.goto(f"{pages_server.allowed}/en/school")
-        launcher = page.locator(f"{W} .pb-launcher")
+    with checked_page(browser, locale=f"{lang}-FR") as page:  # the visitor's browser language
+        if lang == "fr":
+            launcher = open_demo(page, live_server)
+        else:  # an English school page on another, listed origin: cross-origin embedding (CORS)
+            page.goto(f"{pages_server.allowed}/en/school")
+            launcher = page.locator(f"{W} .pb-launcher")
+        disclosure_first(page, launcher, phrase, notice)
+
+
+def disclosure_first(page, launcher, phrase, notice):
     expect(launcher).to_have_attribute("aria-expanded", "false")
     launcher.click()
     expect(launcher).to_have_attribute("aria-expanded", "true")
@@ -84,7 +86,8 @@ def test_disclosure_and_sensitive_data_notice_come_before_the_first_message(page
     expect(page.locator(f"{W} .pb-disclosure")).to_contain_text(phrase)
     expect(page.locator(f"{W} .pb-sensitive")).to_contain_text(notice)
     expect(page.locator(f"{W} .pb-msg")).to_have_count(0)
-    expect(page.locator(f"{W} [role=log]")).to_have_attribute("aria-live", "polite")
+    assert page.locator(f"{W} .pb-log[aria-live]").count() == 0  # one announcement per answer instead
+    expect(dialog).to_have_attribute("aria-describedby", "pb-disclosure pb-sensitive")
 
 
 def test_french_and_english_questions_stream_in_with_expandable_citations(page, live_server, privacybot_home):
@@ -93,16 +96,16 @@ def test_french_and_english_questions_stream_in_with_expandable_citations(page, 
     fr = ask(page, FR_LABEL, "Combien de temps gardez-vous les images de vidéosurveillance ?")
     assert page.evaluate("window.__updates") > 3  # the text arrived in several chunks
     expect(fr.locator(".pb-text")).to_contain_text("30 jours")
-    cite = fr.locator("details.pb-cite").first
-    expect(cite.locator("blockquote")).to_be_hidden()
-    cite.locator("summary").click()
-    expect(cite.locator("blockquote")).to_be_visible()
-    expect(cite).to_contain_text("cctv/VII-storage")
+    source = fr.locator(".pb-source").first
+    expect(source).to_contain_text("Source : Vidéosurveillance · VII. Conservation")
+    assert "cctv/" not in fr.inner_text() and "§" not in fr.inner_text()
+    href = source.locator("a").get_attribute("href")
+    assert re.search(r"/policy/omnes\?(hl=\d+-\d+&)?lang=fr#cctv-VII-storage$", href), href
 
     en = ask(page, FR_LABEL, "Who is the Data Protection Officer?")
     expect(en.locator(".pb-text")).to_contain_text("Data Protection Officer")
     expect(en.locator(".pb-text a").first).to_have_attribute("href", re.compile(r"^mailto:[^@\s]+@[^@\s]+$"))
-    expect(en.locator("details.pb-cite summary").first).to_contain_text("Source")
+    expect(en.locator(".pb-source").first).to_contain_text("Source")
 
     shots = privacybot_home / "reports" / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)
@@ -124,7 +127,7 @@ def test_audience_clarification_offers_quick_replies(page, live_server):
     expect(page.locator(DONE)).to_have_count(2, timeout=60_000)
     answer = page.locator(DONE).nth(1)
     expect(answer).to_have_attribute("data-kind", "answer")
-    expect(answer.locator("details.pb-cite").first).to_contain_text("students/VII-storage")
+    expect(answer.locator("a.pb-policy-link").first).to_have_attribute("href", re.compile(r"#students-VII-storage$"))
 
 
 def test_keyboard_only_open_ask_expand_and_escape_returns_focus(page, live_server):
@@ -147,13 +150,11 @@ def test_keyboard_only_open_ask_expand_and_escape_returns_focus(page, live_serve
     page.keyboard.press("Enter")
     expect(page.locator(DONE)).to_have_count(before + 1, timeout=60_000)
     assert page.evaluate(active) == "pb-input"  # focus stays in the input after the answer
-    for _ in range(40):  # Shift+Tab back to the citation's summary and open it with Enter
+    for _ in range(40):  # Shift+Tab back to the citation's policy link
         page.keyboard.press("Shift+Tab")
-        if page.evaluate("() => { const a = document.querySelector('privacybot-widget').shadowRoot"
-                         ".activeElement; return a && a.tagName }") == "SUMMARY":
+        if page.evaluate(active) == "pb-policy-link":
             break
-    page.keyboard.press("Enter")
-    expect(page.locator(f"{W} details.pb-cite[open]")).to_have_count(1)
+    assert page.evaluate(active) == "pb-policy-link"
     page.keyboard.press("Escape")
     expect(page.get_by_role("dialog")).to_be_hidden()
     expect(page.locator(f"{W} .pb-launcher")).to_have_attribute("aria-expanded", "false")
@@ -180,28 +181,21 @@ def test_guard_notice_shows_what_was_removed(page, live_server, label, message, 
     assert raw not in stored
 
 
-def test_feedback_and_delete_this_conversation(page, live_server):
+def test_a_feedback_comment_is_stored_redacted_on_the_rated_answer(page, live_server):
     open_demo(page, live_server).click()
     answer = ask(page, FR_LABEL, "Qui est le délégué à la protection des données ?")
-    sid = page.evaluate("() => sessionStorage.getItem('privacybot:demo:session')")
-    assert sid
+    session = json.loads(page.evaluate("() => sessionStorage.getItem('privacybot:demo:session')"))
     with page.expect_response(re.compile(r"/api/feedback$")) as info:
         answer.get_by_role("button", name="Cette réponse ne m'a pas aidé").click()
     assert info.value.status == 200
     expect(answer.get_by_role("button", name="Cette réponse ne m'a pas aidé")).to_have_attribute("aria-pressed", "true")
     answer.locator("textarea.pb-comment").fill("Pas clair. Écrivez-moi à paul.martin@example.org")
     answer.get_by_role("button", name="Envoyer l'avis").click()
-    expect(answer.locator(".pb-small").last).to_contain_text("Merci")
-    export = httpx.get(f"{live_server.url}/api/sessions/{sid}").json()
+    expect(answer).to_contain_text("votre commentaire a été ajouté")
+    export = httpx.get(f"{live_server.url}/api/sessions/{session['id']}",
+                       headers={"X-Session-Token": session.get("token") or ""}).json()
     comments = [f["comment"] for f in export["feedback"] if f["comment"]]
     assert comments and "paul.martin" not in json.dumps(export) and "[EMAIL_ADDRESS]" in comments[0]
-
-    page.get_by_role("button", name="Supprimer cette conversation").click()
-    expect(page.locator(f"{W} .pb-status")).to_contain_text("Conversation supprimée")
-    expect(page.locator(f"{W} .pb-msg")).to_have_count(0)
-    expect(page.locator(f"{W} .pb-disclosure")).to_be_visible()
-    assert page.evaluate("() => sessionStorage.getItem('privacybot:demo:session')") is None
-    assert httpx.get(f"{live_server.url}/api/sessions/{sid}").status_code == 404
 
 
 HOST_PROBES = {
@@ -240,8 +234,7 @@ def test_no_serious_or_critical_accessibility_violations(page, live_server):
     from axe_playwright_python.sync_playwright import Axe
 
     open_demo(page, live_server).click()
-    answer = ask(page, FR_LABEL, "Combien de temps gardez-vous les images de vidéosurveillance ?")
-    answer.locator("details.pb-cite summary").first.click()
+    ask(page, FR_LABEL, "Combien de temps gardez-vous les images de vidéosurveillance ?")
     results = Axe().run(page)
     bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
            for v in results.response["violations"] if v["impact"] in ("serious", "critical")]

@@ -1,0 +1,66 @@
+"""Is a word an ordinary English or French word (a verb, adjective or adverb, inflected or not)?
+Evidence against reading a capitalised word as a person's name: "Utilisez", "Vérifiez", "Claire
+et précise", "Bonne journée". Data: `guards/lexicons/dictionary.txt` (built from the spaCy models'
+lemma tables by `python -m guards.training.build_names`); regular inflections are derived here."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from guards.config import LEXICON_DIR
+from guards.errors import ConfigError
+from guards.text import fold
+
+# (ending, replacement) pairs: an inflected form minus its ending plus the replacement is listed
+_INFLECTIONS = (
+    ("ez", "er"), ("ez", "ir"), ("ez", "re"), ("ons", "er"), ("ons", "ir"), ("ons", "re"),
+    ("es", ""), ("e", ""), ("s", ""), ("x", ""), ("ee", "er"), ("ees", "er"), ("es", "er"),
+    ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e"), ("ies", "y"), ("ly", ""), ("ally", "al"),
+)
+
+
+@cache
+def dictionary() -> frozenset[str]:
+    path = LEXICON_DIR / "dictionary.txt"
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        raise ConfigError("The word list guards/lexicons/dictionary.txt is missing; run "
+                          "python -m guards.training.build_names.") from None
+    return frozenset(line for line in lines if line and not line.startswith("#"))
+
+
+def is_common_word(word: str, inflected: bool = True) -> bool:
+    """True for a dictionary word or (`inflected`) a regular inflection of one ("utilisez",
+    "claire", "asked"). Inflection rules also hit names ("Martinez"): use them only where an
+    ordinary word is likely, as at a sentence start."""
+    key = fold(word.strip(".'’-"))
+    if len(key) < 3 or not key.isalpha():
+        return False
+    words = dictionary()
+    if key in words:
+        return True
+    return inflected and any(key.endswith(end) and len(key) - len(end) >= 3 and key[: len(key) - len(end)] + rep in words
+               for end, rep in _INFLECTIONS)
+
+
+@cache
+def public_words() -> dict[str, frozenset[str]]:
+    """`guards/lexicons/public_words.yaml`: group -> folded entries (events, laws, months, places)."""
+    from guards.config import load_mapping, word_list
+
+    path = LEXICON_DIR / "public_words.yaml"
+    data = load_mapping(path, "public-word list")
+    return {group: frozenset(fold(w) for w in word_list(data, group, "guards/lexicons/public_words.yaml")) for group in data}
+
+
+def never_names() -> frozenset[str]:
+    """Events, laws and institutions: never a person's name, not even with a surname."""
+    words = public_words()
+    return words.get("events", frozenset()) | words.get("laws", frozenset())
+
+
+def lone_not_names() -> frozenset[str]:
+    """Months, days and places: a name only beside another name word ("May Chen", "Florence Dubois")."""
+    words = public_words()
+    return words.get("months", frozenset()) | words.get("places", frozenset())

@@ -1,0 +1,104 @@
+"""Street addresses, phone numbers after a cue, and person names judged on evidence (name lists,
+ordinary words, coordination, public words). Fast tier: the NLP-engine stub."""
+
+import pytest
+
+from guards.persons import default_filter
+from guards.types import Finding
+from tests.guard_fixtures import make_stub_guard
+
+ADDRESSES = [
+    ("en", "I live at 123 Main Street, Apt 4B, Springfield, IL 62704. Do you keep it?", "123 Main Street, Apt 4B, Springfield, IL 62704"),
+    ("en", "Please post it to Flat 3, 12 High Street, London SW1A 1AA", "Flat 3, 12 High Street, London SW1A 1AA"),
+    ("en", "My address is PO Box 104, Leeds", "PO Box 104, Leeds"),
+    ("fr", "J'habite au 12 rue de la Paix 75002 Paris depuis 2020", "12 rue de la Paix 75002 Paris"),
+    ("fr", "Envoyez-le au 8 bis avenue Jean Jaurès, 69007 Lyon svp", "8 bis avenue Jean Jaurès, 69007 Lyon"),
+    ("fr", "Mon adresse : Bât. C, 4 allée des Tilleuls, 33000 Bordeaux", "Bât. C, 4 allée des Tilleuls, 33000 Bordeaux"),
+    ("en", "Jan Novak\n\n4844 Søndergade 52\n Apt. 656\n Brønderslev\n\n Denmark 35018", "4844 Søndergade 52\n Apt. 656\n Brønderslev\n\n Denmark 35018"),
+    ("en", "The office is at PSC 0413, Box 8144\nAPO AA 42323", "PSC 0413, Box 8144\nAPO AA 42323"),
+]
+
+
+@pytest.mark.parametrize("lang, text, address", ADDRESSES)
+def test_street_addresses_are_redacted_whole(stub_guard, lang, text, address):
+    result = stub_guard.inspect(text, lang)
+    assert [text[f.start:f.end] for f in result.findings if f.entity == "STREET_ADDRESS"] == [address]
+    assert result.text.count("[STREET_ADDRESS]") == 1
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("en", "I have 2 children aged 5 and 7, can they both apply?"),
+    ("en", "Do you keep data for 3 years in Paris?"),
+    ("en", "Article 17 of the GDPR gives me the right to erasure."),
+    ("fr", "La salle B-204 et le code du cours MKT-301 sont sur l'emploi du temps."),
+    ("fr", "Le campus de la rue est fermé 3 semaines en août."),
+    ("en", "Room 204 is where the exam takes place."),
+])
+def test_numbers_and_streets_words_alone_are_no_address(stub_guard, lang, text):
+    assert "STREET_ADDRESS" not in stub_guard.inspect(text, lang).entities
+
+
+@pytest.mark.parametrize("lang, text, number", [
+    ("en", "Phone:\n467 3395", "467 3395"),
+    ("en", "Fax: 345-899-3560x4587", "345-899-3560x4587"),
+    ("fr", "Mon portable : 612 34 56", "612 34 56"),
+    ("en", "Can someone call me on 450 0840?", "450 0840"),
+])
+def test_short_local_numbers_after_a_phone_cue(stub_guard, lang, text, number):
+    assert number not in stub_guard.inspect(text, lang).text
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("en", "We have 1234567 visitors a year."),
+    ("fr", "Ma commande 1234567 est arrivée."),
+    ("en", "Date: 2003-08-28 12:13:52"),
+])
+def test_numbers_without_a_phone_cue_stay(stub_guard, lang, text):
+    assert stub_guard.inspect(text, lang).text == text
+
+
+@pytest.mark.parametrize("lang, text, names", [
+    ("en", "Our 3 founders: Kónya, Becker and Vasquez.", ["Kónya", "Becker", "Vasquez"]),
+    ("fr", "Les fondateurs sont Kónya, Dubreuil et Martinez.", ["Kónya", "Dubreuil", "Martinez"]),
+])
+def test_names_coordinated_with_a_name(lang, text, names):
+    guard = make_stub_guard(("Kónya",))
+    result = guard.inspect(text, lang)
+    assert all(name not in result.text for name in names), result.text
+
+
+@pytest.mark.parametrize("lang, text, kept", [
+    ("en", "Is data about Ramadan or Christmas holidays processed?", "Ramadan or Christmas"),
+    ("fr", "Vos données sont-elles traitées à Paris, Lyon et Marseille ?", "Paris, Lyon et Marseille"),
+    ("en", "May I ask something? Will you answer?", "May I ask something? Will you answer?"),
+])
+def test_public_words_coordinated_or_alone_are_no_names(lang, text, kept):
+    guard = make_stub_guard(("Ramadan", "Paris"))
+    assert kept in guard.inspect(text, lang).text
+
+
+@pytest.mark.parametrize("lang, text, span, expected", [
+    # NER labelled a listed surname as an organisation / place: relabelled a PERSON
+    ("en", "Marrero and Becker were engineers.", "Becker", "Becker"),
+    ("fr", "J'ai écrit à Sophie Laurent hier.", "Sophie Laurent", "Sophie Laurent"),
+    # ordinary words, acronyms and places stay what they are
+    ("en", "We use Google Analytics.", "Google Analytics", None),
+    ("fr", "Le DPO de la CNIL à Paris.", "Paris", None),
+    ("en", "Send the IBAN please.", "IBAN", None),
+])
+def test_relabel_needs_name_evidence(lang, text, span, expected):
+    start = text.index(span)
+    found = default_filter().relabel(text, start, start + len(span))
+    assert (text[found[0]:found[1]] if found else None) == expected
+
+
+@pytest.mark.parametrize("lang, text, name, kept", [
+    ("en", "Hanne I. Kreutzmann from Can Capital is speaking", "Hanne I. Kreutzmann", "Hanne I. Kreutzmann"),
+    ("en", "Shovda is very reliable.", "Shovda", "Shovda"),  # a sentence-initial word that is no ordinary word
+    ("fr", "Claire et précise, votre politique !", "Claire", None),  # an ordinary word at a sentence start
+    ("fr", "Utilisez-vous Google ?", "Utilisez", None),
+])
+def test_person_filter_on_evidence(lang, text, name, kept):
+    start = text.index(name)
+    found = default_filter().apply(text, Finding("PERSON", start, start + len(name), 0.85))
+    assert (text[found.start:found.end] if found else None) == kept
