@@ -21,7 +21,7 @@ from bot.answers.assistant import Notice
 from bot.answers.rights import policy_contact
 from bot.catalogue import LANGS, t
 from bot.conversation import MemoryStateStore, State, StateStore, new_session_id
-from bot.errors import ERRORS, InputError
+from bot.errors import ERRORS, InputError, as_privacybot
 from bot.notice import notice_for
 from bot.ports import ConversationLog, Guard
 from bot.settings import Settings, get_settings
@@ -30,6 +30,7 @@ from knowledge.query import analyse
 from knowledge.retrieve import Retriever, open_retriever
 
 log = logging.getLogger("bot.engine")
+LEAF_ERRORS = tuple(e for e in ERRORS if e.__module__ != "bot.errors")  # knowledge's and guards' own
 
 
 class Engine:
@@ -38,6 +39,10 @@ class Engine:
                  states: StateStore | None = None):
         self.settings = settings or get_settings()
         self.kb = kb or self.settings.kb
+        if store is not None and not hasattr(store, "log_exchange"):  # a bare ConversationStore
+            from bot.store import SafeStore
+
+            store = SafeStore(store)
         self._retriever, self._guard, self.store, self._llm = retriever, guard, store, llm
         self._llm_loaded = llm is not None
         self.states: StateStore = states or MemoryStateStore()
@@ -46,10 +51,14 @@ class Engine:
     # ---------------------------------------------------------------- parts (loaded once, lazily)
     @property
     def retriever(self) -> Retriever:
-        """The knowledge base's retriever; a rebuilt index (new build id) is picked up here."""
+        """The knowledge base's retriever; a rebuilt index (new build id) is picked up here. A missing
+        or damaged index raises the bot's IndexMissingError / IndexCorruptError (they say how to fix)."""
         if self._retriever is not None:
             return self._retriever
-        return open_retriever(self.settings.kb_dir(self.kb), self.kb, self.settings.chroma_url)
+        try:
+            return open_retriever(self.settings.kb_dir(self.kb), self.kb, self.settings.chroma_url)
+        except LEAF_ERRORS as exc:
+            raise as_privacybot(exc) from None
 
     @property
     def guard(self) -> Guard:
@@ -120,14 +129,16 @@ class Engine:
         """Wait until every queued conversation write is committed (True if within `timeout`)."""
         return bool(self.store.flush(timeout)) if callable(getattr(self.store, "flush", None)) else True
 
-    def _state(self, session_id: str | None, site: str | None, lang: str | None) -> State:
+    def _state(self, session_id: str | None, site: str | None, lang: str | None) -> tuple[State, bool]:
+        """(the session's state, whether the engine opened it now). An id the engine has state for,
+        or the store knows (the API opened it; another process answered before), is resumed."""
         if session_id:
             data = self.states.load(session_id)
             if data is not None:
-                return State.from_dict(data)
+                return State.from_dict(data), False
             if self.store is not None and _store_knows(self.store, session_id):
-                return State(session_id, lang=lang, site=site)
-        return State(new_session_id(), lang=lang, site=site)
+                return State(session_id, lang=lang, site=site), False
+        return State(new_session_id(), lang=lang, site=site), True
 
     # ---------------------------------------------------------------- ask
     def ask(self, message: str, *, session_id: str | None = None, lang: str | None = None, site: str | None = None,
@@ -137,7 +148,7 @@ class Engine:
         t0 = time.perf_counter()
         hint = lang if lang in LANGS else None
         _validate(message, hint, self.settings.max_message_chars)
-        state = self._state(session_id, site, hint)
+        state, fresh = self._state(session_id, site, hint)
         timings: dict[str, float] = {}
         tg = time.perf_counter()
         retriever = self.retriever
@@ -151,7 +162,7 @@ class Engine:
         if inspection is None or inspection.failed:
             out_lang = hint or state.lang or "en"
             reply = simple("refusal", "guard_failed", out_lang, intent="guard_failed")
-            return self._finish(reply, state, out_lang, inspection, timings, t0, record=False)
+            return self._finish(reply, state, out_lang, inspection, timings, t0, record=False, fresh=fresh)
         detected = inspection.lang
         out_lang = hint or (detected if detected in LANGS else state.lang or "en")
         try:
@@ -161,6 +172,8 @@ class Engine:
             ta = time.perf_counter()
             reply = dialog.respond(query, state, retriever, audience_hint=audience, notice=self.notice())
             timings["answer"] = _ms(ta)
+        except LEAF_ERRORS as exc:
+            raise as_privacybot(exc) from None
         except ERRORS:
             raise
         except Exception as exc:  # noqa: BLE001 - a visitor never sees a stack trace
@@ -172,12 +185,13 @@ class Engine:
         if self.llm is not None and reply.kind == "answer" and reply.citations:
             from bot.llm import rephrase_reply
 
-            rephrase_reply(self.llm, reply, out_lang, timings, self.settings.llm_timeout_s)
+            rephrase_reply(self.llm, reply, out_lang, timings, self.settings.llm_timeout_s, inspection.text)
         state.lang = out_lang if state.lang is None or hint else state.lang
         state.turns += 1
-        return self._finish(reply, state, out_lang, inspection, timings, t0, record=record)
+        return self._finish(reply, state, out_lang, inspection, timings, t0, record=record, fresh=fresh)
 
-    def _finish(self, reply: Reply, state: State, lang: str, inspection, timings, t0, *, record: bool) -> Answer:
+    def _finish(self, reply: Reply, state: State, lang: str, inspection, timings, t0, *, record: bool,
+                fresh: bool) -> Answer:
         self.states.save(state.session_id, state.to_dict())
         timings["total"] = _ms(t0)
         answer = Answer(session_id=state.session_id, kind=reply.kind, lang=lang, text=reply.text,
@@ -187,7 +201,8 @@ class Engine:
         answer.guard = GuardReport(inspection.text if inspection is not None else "", findings,
                                    notice_for(inspection, lang))
         if record and self.store is not None and inspection is not None:
-            recording.record(self.store, self.guard, answer, inspection)
+            recording.record(self.store, self.guard, answer, inspection,
+                             create=(state.site, lang) if fresh else None)
         answer.timings_ms["total"] = _ms(t0)
         return answer
 
@@ -214,22 +229,21 @@ def _ms(start: float) -> float:
 
 
 @lru_cache(maxsize=16)
-def _cached_engine(settings: Settings, kb: str | None) -> Engine:
-    store = None
+def _cached_engine(settings: Settings, kb: str) -> Engine:
+    store = states = None
     try:
-        from bot.store import open_safe_store
-
-        store = open_safe_store(settings)
-    except Exception as exc:  # noqa: BLE001 - the engine works without a store
-        log.warning("conversation store not available: %s", exc.__class__.__name__)
-    states = None
-    if settings.database_url and store is not None:
+        from bot.store import shared_store
         from bot.store.state import state_store
 
-        states = state_store(settings)
+        store = shared_store(settings)  # one store and writer for every school's engine
+        states = state_store(settings, store=store)  # shared by every process when a database URL is set
+    except Exception as exc:  # noqa: BLE001 - the engine answers without a store
+        log.warning("conversation store not available: %s", exc.__class__.__name__)
     return Engine(settings, kb=kb, store=store, states=states)
 
 
 def get_engine(settings: Settings | None = None, kb: str | None = None) -> Engine:
-    """The process-wide engine for these settings and knowledge base (models and indexes load once)."""
-    return _cached_engine(settings or get_settings(), kb)
+    """The process-wide engine for these settings and knowledge base (models and indexes load once;
+    `kb=None` and the default kb share one engine)."""
+    settings = settings or get_settings()
+    return _cached_engine(settings, kb or settings.kb)

@@ -89,14 +89,6 @@ class StoreError(PrivacybotError):
     exit_code = 6
 
 
-class GuardError(PrivacybotError):
-    """The guard could not analyse a text. Callers fail closed (store a placeholder)."""
-
-    code = "guard_failed"
-    http_status = 500
-    exit_code = 7
-
-
 # code -> (HTTP status, exit status). One table for every package's errors.
 STATUS: dict[str, tuple[int, int]] = {
     "error": (500, 1),
@@ -136,3 +128,14 @@ def exit_code(exc: BaseException) -> int:
 
 def message_of(exc: BaseException) -> str:
     return getattr(exc, "message", None) or str(exc)
+
+
+def as_privacybot(exc: BaseException) -> PrivacybotError:
+    """A leaf package's error (knowledge, guards) as the bot's class with the same code and message,
+    for callers that catch `PrivacybotError` (the HTTP API, the console)."""
+    if isinstance(exc, PrivacybotError):
+        return exc
+    code = getattr(exc, "code", "error")
+    cls = next((c for c in (IndexMissingError, IndexCorruptError, ModelMissingError, SourceError, InputError,
+                            ConfigError, NotFoundError, StoreError) if c.code == code), PrivacybotError)
+    return cls(message_of(exc))

@@ -104,10 +104,11 @@ def rephrase(model, *, question: str, lang: str, direct: str, citations, timeout
     return "used", text
 
 
-def rephrase_reply(model, reply, lang: str, timings: dict, timeout_s: float) -> None:
-    """Rephrase an extractive reply in place when the model's text passes the grounding check."""
+def rephrase_reply(model, reply, lang: str, timings: dict, timeout_s: float, question: str) -> None:
+    """Rephrase an extractive reply in place when the model's text passes the grounding check.
+    `question`: the redacted question (or its rewrite from the conversation)."""
     t0 = time.perf_counter()
-    question = reply.trace.get("rewritten_question") or ""
+    question = reply.trace.get("rewritten_question") or question
     status, text = rephrase(model, question=question, lang=lang, direct=reply.text, citations=reply.citations,
                             timeout_s=timeout_s)
     timings["llm"] = (time.perf_counter() - t0) * 1000.0

@@ -19,6 +19,8 @@ class Inspection(Protocol):
 class Guard(Protocol):
     def inspect(self, text: str, lang: str | None = None, *, allow: frozenset[str] | None = None) -> Inspection: ...
 
+    def redact(self, text: str, lang: str | None = None, *, allow: frozenset[str] | None = None): ...
+
 
 class ConversationLog(Protocol):
     def log_exchange(self, session_id: str, *, visitor, findings: tuple, bot, kind: str, citations: tuple,

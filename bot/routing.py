@@ -5,7 +5,8 @@ someone else's data, a question about the assistant itself, a follow-up, an audi
 and, for rights requests, which right.
 
 Refusing is the costly mistake, so a refusing intent needs its calibrated confidence, and an
-"off-topic" message that the policy answers strongly (retrieval evidence) is a policy question."""
+"off-topic" message the classifier is unsure of is a policy question when the policy answers it
+strongly (retrieval evidence) — "fees" or "admissions" in passing do not make a question off-topic."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from knowledge.query import Query
 
 MODELS_DIR = Path(__file__).with_name("models")
 REFUSING = ("out_of_scope", "injection", "other_person")
+SURE = 0.8  # above this calibrated probability the classifier is trusted over retrieval evidence
 SOCIAL = ("greeting", "thanks")
 # Markup and SQL are injection whatever the wording: exact, structural patterns.
 _MARKUP = re.compile(r"<\s*/?\s*(script|iframe|img|svg|object|embed)\b|\b(union\s+select|drop\s+table)\b", re.I)
@@ -49,8 +51,10 @@ def route(query: Query, *, evidence: float, strong: float, has_context: bool, pe
     probs = pred.probs
     label, p = pred.best
     if label in REFUSING:
-        cut = _classifier("intent", query.model).thresholds[_classifier("intent", query.model).classes.index(label)]
-        if p < max(cut, 0.5) or (label == "out_of_scope" and evidence >= strong):
+        clf = _classifier("intent", query.model)
+        cut = max(clf.thresholds[clf.classes.index(label)] if clf.thresholds else 0.0, 0.5)
+        unsure = p < SURE
+        if p < cut or (label == "out_of_scope" and unsure and evidence >= strong):
             label = "question"
     if label in SOCIAL and len(text.split()) > 8 and probs.get("question", 0) + probs.get("rights", 0) > 0.2:
         label = "question"  # "hello, how long do you keep my CV?"

@@ -25,6 +25,10 @@ class Settings(BaseModel):
     database_url: str | None = Field(None, description="SQLAlchemy URL; default: SQLite under home.")
     chroma_url: str | None = Field(None, description="Chroma server URL (http://host:port) shared by several "
                                    "processes; default: a local index under home.")
+    keystore_url: str | None = Field(None, description="Where per-session encryption keys live (a separate "
+                                     "database); default: a key file store under home.")
+    exports_dir: Path | None = Field(None, description="Private directory for conversation exports; default: "
+                                     "under home.")
     retention_days: int = Field(30, ge=1, le=3650, description="Conversations older than this are purged.")
     llm: str | None = Field(None, description="Optional chat model, e.g. 'ollama:llama3' or 'openai:MODEL@URL'.")
     llm_timeout_s: float = Field(20.0, gt=0, le=300)

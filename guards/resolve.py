@@ -9,9 +9,22 @@ from guards.text import fold
 from guards.types import Finding
 
 
+def _trim_clauses(spans: list[Finding]) -> list[Finding]:
+    """A special-category disclosure extended to the rest of its clause stops where another finding
+    begins ("diabète et mon e-mail est x@y.fr": HEALTH, then EMAIL_ADDRESS), so both are reported
+    and the visitor is told about each; nothing is left in clear."""
+    others = [s for s in spans if not s.is_special_category]
+    out = list(others)
+    for sp in (s for s in spans if s.is_special_category):
+        cut = min((o.start for o in others if sp.start < o.start < sp.end), default=sp.end)
+        out.append(sp if cut == sp.end else Finding(sp.entity, sp.start, cut, sp.score, sp.recognizer))
+    return out
+
+
 def merge_overlaps(spans: list[Finding]) -> list[Finding]:
     """Overlapping findings become one covering their union, labelled by the best of them (see
     `Finding.priority`: special category, then shaped identifier, then score). Placeholders never nest."""
+    spans = _trim_clauses(spans)
     merged: list[list[Finding]] = []
     for span in sorted(spans, key=lambda s: (s.start, -s.end)):
         if merged and span.start < max(s.end for s in merged[-1]):

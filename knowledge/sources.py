@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
-from bot.errors import SourceError
+from knowledge.errors import SourceError
 
 DEFAULT_SOURCE = Path(__file__).parent / "sources" / "omnes.txt"
 KINDS = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}

@@ -92,3 +92,6 @@ class FakeGuard:
         detected = lang or ("fr" if re.search(r"\b(je|vous|les|des|est|mes)\b", text.lower()) else "en")
         redacted = types.Redacted("".join(out), _token=types._GUARD_TOKEN)  # a fake guard may mint them
         return types.Inspection(redacted=redacted, findings=tuple(findings), lang=detected)
+
+    def redact(self, text: str, lang: str | None = None, *, allow=None):
+        return self.inspect(text, lang, allow=allow).redacted

@@ -25,17 +25,15 @@ import typer
 
 
 def _warm(settings, kbs: list[str]):
-    """Load index, guard and composer of every knowledge base the sites use; returns the
-    default kb's engine. Raises IndexMissingError (with the fix) when an index is missing."""
+    """Load index, guard and models of every knowledge base the sites use; returns the default
+    kb's engine. Raises IndexMissingError (with the fix) when an index is missing."""
     from bot.engine import get_engine
 
     first = None
     for kb in kbs:
-        engine = get_engine(settings, kb=None if kb == settings.kb else kb)
+        engine = get_engine(settings, kb=kb)
         _ = engine.retriever  # IndexMissingError / IndexCorruptError say how to fix
-        _ = engine.composer
-        engine.guard.inspect("warm up", lang="en")
-        engine.retriever.search("warm up", k=1)
+        engine.warm_up()  # models loaded and one question answered (not recorded)
         if first is None or kb == settings.kb:
             first = engine
     return first
@@ -59,19 +57,6 @@ def _urls(host: str, port: int, console: bool, kbs: list[str]) -> list[str]:
         "  Policies   " + ", ".join(f"{base}/policy/{kb}" for kb in kbs),
         f"  Console    {base}/console" if console else "  Console    off (--no-console)",
     ]
-
-
-def uvicorn_options(settings, sites) -> dict:
-    """What both commands pass to uvicorn: no access log or server header, leak-proof logging,
-    slow-client timeouts, and no proxy-header trust at the uvicorn level (see ui.server)."""
-    from bot.logsafe import uvicorn_log_config
-    from ui.http_timeouts import timed_h11
-
-    timeouts = sites.server.timeouts
-    return dict(host=settings.host, port=settings.port, access_log=False, server_header=False,
-                log_config=uvicorn_log_config("WARNING" if settings.log_level == "DEBUG" else settings.log_level),
-                timeout_graceful_shutdown=5, timeout_keep_alive=timeouts.keep_alive_s,
-                http=timed_h11(timeouts.header_s), proxy_headers=False)
 
 
 def register_serve(app: typer.Typer) -> None:
@@ -123,6 +108,8 @@ def register_serve(app: typer.Typer) -> None:
 
         if store is not None:
             start_daily_purge(store, settings.retention_days)
+        from ui.http_timeouts import uvicorn_options
+
         options = uvicorn_options(settings, sites)
         if workers == 1:
             application = create_app(settings, engine=engine, store=store, sites=sites, console=console,

@@ -58,7 +58,7 @@ def serve_console(settings: Settings, *, host: str, port: int, engine, store=Non
                   block: bool = True, quiet: bool = False):
     import uvicorn
 
-    from ui.commands import uvicorn_options
+    from ui.http_timeouts import uvicorn_options
 
     _, generated = console_auth(settings)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host

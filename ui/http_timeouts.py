@@ -57,3 +57,15 @@ class TimedH11Protocol(H11Protocol):
 def timed_h11(header_timeout_s: float) -> type[H11Protocol]:
     """The protocol class with this header deadline (uvicorn takes a class, not an instance)."""
     return type("TimedH11Protocol", (TimedH11Protocol,), {"header_timeout_s": float(header_timeout_s)})
+
+
+def uvicorn_options(settings, sites) -> dict:
+    """What both commands pass to uvicorn: no access log or server header, leak-proof logging,
+    slow-client timeouts, and no proxy-header trust at the uvicorn level (see ui.server)."""
+    from bot.logsafe import uvicorn_log_config
+
+    timeouts = sites.server.timeouts
+    return dict(host=settings.host, port=settings.port, access_log=False, server_header=False,
+                log_config=uvicorn_log_config("WARNING" if settings.log_level == "DEBUG" else settings.log_level),
+                timeout_graceful_shutdown=5, timeout_keep_alive=timeouts.keep_alive_s,
+                http=timed_h11(timeouts.header_s), proxy_headers=False)

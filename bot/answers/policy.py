@@ -26,7 +26,9 @@ def starters(lang: str) -> list[dict]:
 
 
 def _audience_replies(audiences: list[str], lang: str) -> list[dict]:
-    return [{"label": t(f"qr_{a}", lang), "value": t(f"qr_{a}", lang), "audience": a} for a in audiences]
+    """Quick replies naming an audience: the widget sends `value` (the slug) as the message and as
+    the request's `audience`, so the pending question is answered for it."""
+    return [{"label": t(f"qr_{a}", lang), "value": a} for a in audiences]
 
 
 def _hits_trace(hits, n: int = 8) -> list[dict]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from evals import suite_load
 
-METRICS = [r"throughput_rps", r"p(50|95|99)_ms", r"error_rate", r"errors", r"rss_mb", r"requests"]
+METRICS = [r"throughput_rps", r"p(50|95|99)_ms", r"error_rate", r"errors", r"rss_mb", r"requests", r"lost"]
 
 
 def validate(ctx, suite) -> None:

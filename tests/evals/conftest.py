@@ -71,8 +71,9 @@ class FakeRetriever:
     def __init__(self, rankings: dict[str, list[str]]):
         self.rankings = rankings
 
-    def search(self, question, *, k=5, lang=None, audience=None):
-        return [_Hit(_Chunk(s)) for s in self.rankings.get(question, [])][:k]
+    def search(self, query, *, k=5, audience=None):
+        """The retriever's contract: a `knowledge.query.Query` in, chunk hits out."""
+        return [_Hit(_Chunk(s)) for s in self.rankings.get(query.text, [])][:k]
 
 
 def write_jsonl(path, rows) -> str:

@@ -18,10 +18,10 @@ GATED = [s for s in load_thresholds() if s not in ("latency", "load")]
 
 @pytest.fixture(scope="module")
 def gate_report(tmp_path_factory, kb_settings, retriever, guard, engine):
-    from knowledge.retrieve import get_retriever
+    from knowledge.retrieve import open_retriever
 
     def factory(kb):  # the session's OMNES index; the Lumen policy is ingested by the `generic` suite
-        return retriever if kb == "omnes" else get_retriever(kb=kb, settings=kb_settings)
+        return retriever if kb == "omnes" else open_retriever(kb_settings.kb_dir(kb), kb)
 
     ctx = EvalContext(settings=kb_settings, kb="omnes", progress=False, guard_obj=guard, engine_obj=engine,
                       retriever_factory=factory)

@@ -226,9 +226,9 @@ def test_unknown_suite_is_a_clear_error():
 def test_latency_summary_answer_latency_is_over_questions_expecting_an_answer():
     from evals.suites.latency import summarize
 
-    samples = [{"expected": "answer", "timings": {"guard": 1, "retrieve": 10, "answer": 2, "total": t}}
+    samples = [{"expected": "answer", "timings": {"guard": 1, "embed": 10, "answer": 2, "total": t}}
                for t in (20, 30, 40)] + [{"expected": "greeting", "timings": {"guard": 1, "total": 2}}]
     result = summarize(samples, "latency")
     assert result.metrics["answer_latency_p50_ms"].value == 30
     assert result.metrics["total_p50_ms"].value == 25 and result.metrics["total_p95_ms"].n == 4
-    assert result.metrics["retrieve_p50_ms"].n == 3
+    assert result.metrics["embed_p50_ms"].n == 3

@@ -36,20 +36,20 @@ def make_sites(**limits) -> SitesConfig:
 
 
 @pytest.fixture(scope="session")
-def ui_settings(kb_home, tmp_path_factory):
-    """Settings reading the shared index (kb_home) and writing conversations to a private DB."""
+def ui_settings(fake_kb, tmp_path_factory):
+    """Settings reading the session's fake-embedded index and writing conversations to a private DB."""
     db = tmp_path_factory.mktemp("ui-store") / "conversations.sqlite3"
-    return load_settings({"PRIVACYBOT_HOME": str(kb_home), "PRIVACYBOT_DATABASE_URL": f"sqlite:///{db}"})
+    return load_settings({"PRIVACYBOT_HOME": str(fake_kb[0].home), "PRIVACYBOT_DATABASE_URL": f"sqlite:///{db}"})
 
 
 @pytest.fixture(scope="session")
-def ui_engine(engine, ui_settings):
-    """The shared engine's retriever and guard, with a conversation store so that export,
-    feedback and erasure have something real to act on."""
+def ui_engine(fake_kb, guard, ui_settings):
+    """The engine on the fake-embedded index (no embedding model loaded) with the REAL guard and a
+    conversation store, so that redaction, export, feedback and erasure act for real."""
     from bot.engine import Engine
     from bot.store import open_safe_store
 
-    return Engine(ui_settings, retriever=engine.retriever, guard=engine.guard, store=open_safe_store(ui_settings))
+    return Engine(ui_settings, retriever=fake_kb[1], guard=guard, store=open_safe_store(ui_settings))
 
 
 @pytest.fixture
@@ -60,6 +60,20 @@ def make_app(ui_engine, ui_settings):
         return create_app(ui_settings, engine=ui_engine, sites=sites or make_sites(), **kwargs)
 
     return build
+
+
+@pytest.fixture
+def real_client(engine, ui_settings):
+    """The API on the REAL engine (models and the real index; tests using it are marked `slow`)."""
+    from fastapi.testclient import TestClient
+
+    from bot.engine import Engine
+    from bot.store import open_safe_store
+    from ui.server import create_app
+
+    real = Engine(ui_settings, retriever=engine.retriever, guard=engine.guard, store=open_safe_store(ui_settings))
+    with TestClient(create_app(ui_settings, engine=real, sites=make_sites()), client=("127.0.0.1", 50001)) as c:
+        yield c
 
 
 @pytest.fixture

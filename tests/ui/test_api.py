@@ -43,8 +43,10 @@ def token(answer: dict) -> dict:
     return {"X-Session-Token": answer["session_token"]}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("question, lang, section", QUESTIONS)
-def test_chat_answers_in_the_visitors_language_with_the_cited_section(client, question, lang, section):
+def test_chat_answers_in_the_visitors_language_with_the_cited_section(real_client, question, lang, section):
+    client = real_client
     r = client.post("/api/chat", json={"message": question, "site": "ece"})
     assert r.status_code == 200
     body = AnswerOut.model_validate(r.json())  # the documented response model is the real one
@@ -82,7 +84,9 @@ def test_stream_sends_meta_tokens_sources_done_matching_the_plain_answer(client,
     assert [c["section_id"] for c in events[-2][1]["citations"]] == [c["section_id"] for c in plain["citations"]]
 
 
-def test_conversation_continues_in_the_same_session(client):
+@pytest.mark.slow
+def test_conversation_continues_in_the_same_session(real_client):
+    client = real_client
     first = client.post("/api/chat", json={"message": "How long do you keep my data?"}).json()
     assert first["kind"] == "clarification" and first["quick_replies"]
     value = first["quick_replies"][0]["value"]
