@@ -58,11 +58,9 @@ def _ingest(home, **kw):
 @pytest.fixture(scope="session")
 def fake_kb(tmp_path_factory, fake_models_dir):
     """(settings, retriever) of the OMNES policy indexed with the fake embedder."""
-    from knowledge import embedders
+    from knowledge import embedders, query
     from knowledge.retrieve import open_retriever
     from tests.fakes import HashEmbedder
-
-    from knowledge import query
 
     home = tmp_path_factory.mktemp("fake_kb")
     embedders.use_factory(HashEmbedder)
