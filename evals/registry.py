@@ -73,6 +73,8 @@ SUITES: dict[str, Suite] = {s.name: s for s in (
           needs_index=False, default=False),
     Suite("guard_blind_c", "guard", "Guard — blind set C (guided the guard's round 2: dev numbers)",
           "guard_blind_c.jsonl", "C", needs_index=False),
+    Suite("guard_blind_d", "guard", f"Guard — blind set D ({H})", "guard_blind_d.jsonl", "D",
+          needs_index=False, optional=True),
 )}
 
 

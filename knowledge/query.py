@@ -2,8 +2,9 @@
 (redacted) question, its content terms, and what small classifiers over that embedding say about
 it — the answer type it wants (duration, recipients, yes/no…) and the audience part it concerns.
 
-Language comes from the caller (the guard detected it); it picks the embedding model: MiniLM for
-English, the multilingual e5 for French (and any other language). The classifiers were trained on
+Language comes from the caller (the guard detected it). One multilingual embedding model (e5)
+serves English and French (`MODEL_FOR`): one index per policy, and a French question is matched
+against the English policy text directly (MiniLM remains the naive-RAG baseline's embedder). The classifiers were trained on
 labelled EN/FR example files by `scripts/train_models.py`, one set per embedding model."""
 
 from __future__ import annotations

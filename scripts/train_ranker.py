@@ -6,7 +6,8 @@ policy (`evals/datasets/dev_answers.jsonl`, `dev_questions.jsonl`: a unit is a p
 lies in an expected section and states an expected fact). Held out: PolicyQA `test.json` (the
 benchmark below) and every holdout/blind set (never read here).
 
-    .venv/bin/python scripts/train_ranker.py [--bench-only]
+    .venv/bin/python scripts/train_ranker.py [--kb-dir DIR]   (default: $PRIVACYBOT_HOME/kb/omnes, after
+    `privacybot ingest`)
 
 prints sentence hit@1/@3 on PolicyQA test for BM25 alone, dense alone and the fitted ranker (the
 same candidates, the same run) and writes the weights plus the not-found threshold."""
@@ -28,7 +29,10 @@ DATASETS = ROOT / "evals" / "datasets"
 
 
 def train_ranker(report: dict, kb_dir: Path | None = None) -> None:
-    kb_dir = kb_dir or Path("/tmp/leadhome/kb/omnes")
+    if kb_dir is None:
+        from bot.settings import load_settings
+
+        kb_dir = load_settings().kb_dir("omnes")
     for model in MODELS:
         train = policyqa("dev", (model,))
         own = own_policy(kb_dir, (model,))

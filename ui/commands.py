@@ -44,7 +44,7 @@ def _check_indexes(settings, kbs: list[str]) -> None:
     from knowledge import store as kb_store
 
     for kb in kbs:
-        kb_store.verify(kb_store.resolve_build(settings.kb_dir(kb), kb, settings.kb), kb)
+        kb_store.verify(kb_store.resolve_build(settings.kb_dir(kb), kb), kb)
 
 
 def _urls(host: str, port: int, console: bool, kbs: list[str]) -> list[str]:

@@ -17,7 +17,7 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="Print JSON: [{section_id, audience, heading, text, score}]."),
         jsonl: str = typer.Option(None, "--jsonl", help="Batch: JSONL file or '-' with {id, question, lang?, kb?, k?}."),
     ) -> None:
-        """Retrieve the policy chunks that best answer a question (hybrid dense + BM25, audience-aware)."""
+        """Retrieve the policy chunks that best answer a question (learned ranker over dense, BM25 and section features, audience-aware)."""
         from bot.commands.jsonl import check_single_or_batch
 
         if check_single_or_batch(question, jsonl, lang, what="QUESTION",

@@ -134,9 +134,20 @@ def variants(canaries):
         yield None, category, MIXED[lang] + message, needles
 
 
-def _hits(blob: bytes, needles: list[str]) -> list[str]:
+def _hits(blob: bytes, needles: list[str], before: dict[str, int] | None = None) -> list[str]:
+    """Needles found in `blob`; with `before` (the counts in the same file before the first
+    canary was sent), only needles that occur more often now."""
     low = blob.lower()
-    return [n for n in needles if n.lower().encode("utf-8") in low]
+    return [n for n in needles if low.count(n.lower().encode("utf-8")) > (before or {}).get(n, 0)]
+
+
+def _snapshot(home: Path, canaries) -> dict[str, dict[str, int]]:
+    """Per file under `home`, how often each needle occurs before the conversation. The knowledge
+    index holds ~2 MB of float embeddings, in which a 3-letter needle ("gay") occurs by chance;
+    Chroma rewrites its database on open, so equality of bytes is no test, but a leak adds one."""
+    needles = [n for *_, ns in canaries for n in ns]
+    return {str(p.relative_to(home)): {n: p.read_bytes().lower().count(n.lower().encode("utf-8")) for n in needles}
+            for p in home.rglob("*") if p.is_file()}
 
 
 def _db_dump(store, pg_url_value: str | None) -> bytes:
@@ -232,11 +243,10 @@ def test_no_canary_reaches_disk_logs_or_database(any_store, privacybot_home, cle
     assert not missed, f"guard left these canaries in the redacted text: {missed}"
 
     use_engine = HAVE_ENGINE and any_store.backend == "sqlite"  # once is enough: it is slow on 2 cores
+    before: dict[str, dict[str, int]] = {}
     if use_engine:
         shutil.copytree(request.getfixturevalue("canary_kb"), privacybot_home / "kb", symlinks=True)
-        baseline = {p: _hits(p.read_bytes(), [n for *_, ns in canaries for n in ns])
-                    for p in privacybot_home.rglob("*") if p.is_file()}
-        assert not any(baseline.values()), f"pick other canaries, these occur in the index: {baseline}"
+        before = _snapshot(privacybot_home, canaries)
         _converse_engine(any_store, guard, canaries)
     _converse(any_store, guard, canaries, logger)
     for handler in logging.getLogger().handlers:
@@ -261,7 +271,7 @@ def test_no_canary_reaches_disk_logs_or_database(any_store, privacybot_home, cle
     leaks = {}
     for name, blob in targets.items():
         for lang, category, _message, needles in canaries:
-            found = _hits(blob, needles)
+            found = _hits(blob, needles, before.get(name))
             if found:
                 leaks.setdefault(name, set()).add(f"{lang}:{category}")
     assert leaks == {}, f"canary values found: {leaks}"
@@ -304,8 +314,7 @@ def test_no_canary_from_the_http_api_the_console_or_a_timed_out_request(privacyb
     guard = get_guard()
     canaries = make_canaries(seed=random.SystemRandom().randint(0, 2**31))
     shutil.copytree(request.getfixturevalue("canary_kb"), privacybot_home / "kb", symlinks=True)
-    needles = [n for *_, ns in canaries for n in ns]
-    assert not any(_hits(p.read_bytes(), needles) for p in privacybot_home.rglob("*") if p.is_file())
+    before = _snapshot(privacybot_home, canaries)
     stream = io.StringIO()
     configure_logging("DEBUG", stream=stream, file=privacybot_home / "logs" / "privacybot.log")
     settings = load_settings({"PRIVACYBOT_HOME": str(privacybot_home)})
@@ -350,6 +359,6 @@ def test_no_canary_from_the_http_api_the_console_or_a_timed_out_request(privacyb
     leaks = {}
     for name, blob in targets.items():
         for lang, category, _message, ns in canaries:
-            if _hits(blob, ns):
+            if _hits(blob, ns, before.get(name)):
                 leaks.setdefault(name, set()).add(f"{lang}:{category}")
     assert leaks == {}, f"canary values found: {leaks}"

@@ -31,11 +31,21 @@ def restore_logging():
             root.removeHandler(handler)
 
 
-def test_serve_without_an_index_says_run_ingest(capsys, restore_logging):
-    code = main(["serve", "--port", str(free_port()), "--no-console"])
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_serve_without_an_index_says_run_ingest(capsys, restore_logging, workers):
+    """One process loads the models, several only check the indexes first: same clear error."""
+    code = main(["serve", "--port", str(free_port()), "--no-console", "--workers", workers])
     err = capsys.readouterr().err
     assert code == 3
     assert err.startswith("Error: ") and "privacybot ingest" in err and "Traceback" not in err
+
+
+def test_multi_worker_parent_accepts_a_built_index(fake_kb):
+    """The parent of `serve --workers N` checks every index without loading a model."""
+    from ui.commands import _check_indexes
+
+    settings, _ = fake_kb
+    _check_indexes(settings, [settings.kb])
 
 
 @pytest.mark.slow
