@@ -38,7 +38,8 @@ def respond(query: Query, state: State, retriever: Retriever, *, audience_hint: 
         return assistant.answer(query, notice, lang, base)
     if named:
         state.audience = named
-    if r.intent == "audience_statement" and state.pending is None:
+    if r.intent == "audience_statement" and state.pending is None \
+            and not conversation.reanswer_for(state, named, retriever.audiences):
         return Reply("greeting", t("audience_noted", lang, audience=t(f"aud_{named}", lang)),
                      quick_replies=policy.starters(lang), trace=base)
     audience = named or state.audience or (audience_hint if audience_hint in retriever.audiences else None)

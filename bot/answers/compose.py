@@ -18,6 +18,7 @@ MAX_TOTAL = 1800  # characters quoted in one answer at most
 RUNNER_UP = 0.6  # a unit of the same section within this share of the best score is quoted too
 NEIGHBOUR = 0.3  # a unit next to the best one within this share of its score joins its quote
 PART_CANDIDATE = 0.8  # an audience part competes when its best unit reaches this share of the best
+SAME_SECTION = 0.6  # …or this share when it sits in the same section (calibrated on dev + blind A + dialogues 1)
 
 
 @dataclass
@@ -47,14 +48,15 @@ def audience_conflict(hits: list[UnitHit], retriever: Retriever) -> list[str]:
     askable = retriever.profile_audiences(askable=True)
     if top.unit.audience not in askable:
         return []  # the best answer applies to everyone (general part, cookies) or is about a topic part
+    kind = top.unit.section_id.rsplit("/", 1)[-1]
     best: dict[str, UnitHit] = {}
     for h in hits:
         aud = h.unit.audience
-        if aud in askable and aud not in best and h.score >= PART_CANDIDATE * top.score:
+        share = SAME_SECTION if h.unit.section_id == f"{aud}/{kind}" else PART_CANDIDATE
+        if aud in askable and aud not in best and h.score >= share * top.score:
             best[aud] = h
     if len(best) < 2 or all(same_statement(h.unit.text, top.unit.text) for h in best.values()):
         return []
-    kind = top.unit.section_id.rsplit("/", 1)[-1]
     return [a for a in askable if f"{a}/{kind}" in retriever.section_ids] or sorted(best)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.conversation import MemoryStateStore, State, Topic, remember, resolve
+from bot.conversation import MemoryStateStore, State, Topic, reanswer_for, remember, resolve
 
 
 def _state(**kw) -> State:
@@ -17,6 +17,24 @@ def test_an_audience_statement_answers_the_pending_question(message, named):
     turn = resolve(message, "audience_statement", named, None, state)
     assert turn.from_pending and turn.question == "how long do you keep my data?"
     assert turn.audience == named and turn.answer_type == "duration"
+
+
+@pytest.mark.parametrize("message, named", [("oh sorry, I finished my master back in 2019", "alumni"),
+                                            ("je suis prof dans une de vos écoles", "staff")])
+def test_saying_who_you_are_after_an_answer_for_another_part_answers_it_again(message, named):
+    """No clarification was pending (the bot answered for students); the visitor then says who they
+    are: the same question is answered again for their part, instead of "what would you like to know?"."""
+    state = _state(last=Topic("how long do you keep my data?", "duration", ["students/VII-storage"], None))
+    assert reanswer_for(state, named, {"students", "alumni", "staff"})
+    turn = resolve(message, "audience_statement", named, None, state)
+    assert (turn.question, turn.audience, turn.answer_type) == ("how long do you keep my data?", named, "duration")
+
+
+@pytest.mark.parametrize("last", [Topic("who is the DPO?", "person", ["general/dpo"], None),
+                                  Topic("how long do you keep my data?", "duration", ["alumni/VII-storage"], "alumni"),
+                                  None])
+def test_saying_who_you_are_after_a_general_or_matching_answer_repeats_nothing(last):
+    assert not reanswer_for(_state(last=last), "alumni", {"students", "alumni", "staff"})
 
 
 @pytest.mark.parametrize("message", ["and for alumni?", "et pour les anciens ?"])
