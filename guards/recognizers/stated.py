@@ -115,12 +115,13 @@ class SecretRecognizer(CuedValueRecognizer):
     def value_at(self, text, start, word, after_copula):
         lead = len(word) - len(word.lstrip("(\"'«‘“"))
         core = word[lead:].rstrip(".,;:?)\"'»’”")
+        begin = start + lead
+        if core.isdigit():  # "553902", "553 902", "77 31 09", "9 1 4 4 0 2": the digits, however grouped
+            m = _DIGIT_GROUPS.match(text, begin)
+            value = m.group().rstrip(" .-")
+            return (begin, begin + len(value)) if sum(c.isdigit() for c in value) >= 3 else None
         if len(core) < 3:
             return None
-        begin = start + lead
-        if core.isdigit():
-            m = _DIGIT_GROUPS.match(text, begin)
-            return begin, begin + len(m.group().rstrip(" .-"))
         has_digit = any(c.isdigit() for c in core)
         has_symbol = any(not c.isalnum() and c not in "'’-" for c in core)
         mixed = any(c.isupper() for c in core[1:]) and any(c.islower() for c in core)

@@ -71,6 +71,8 @@ NEW = [
     ("en", "mon mot de passe c'est Soleil2024! je ne peux plus me connecter", "SECRET", "Soleil2024!"),
     ("fr", "The PIN of my card is 4821.", "SECRET", "4821"),
     ("en", "le code de vérification reçu : 771 203", "SECRET", "771 203"),
+    ("en", "here's my verification code: 77 31 09, it says invalid", "SECRET", "77 31 09"),
+    ("fr", "le code à usage unique est 9 1 4 4 0 2, le site le refuse", "SECRET", "9 1 4 4 0 2"),
     ("fr", "ok so my email is lucy88 at gmail dot com", "EMAIL_ADDRESS", "lucy88 at gmail dot com"),
     ("en", "mon mail : paul point martin arobase free point fr", "EMAIL_ADDRESS", "paul point martin arobase free point fr"),
     ("fr", "reach me at j.doe [at] outlook [dot] com", "EMAIL_ADDRESS", "j.doe [at] outlook [dot] com"),
