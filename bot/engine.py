@@ -3,27 +3,24 @@
 The raw message exists only inside `guard.inspect`; everything after it (routing, retrieval,
 composition, the optional LLM, the conversation state, the store, the trace) sees redacted text.
 Decisions live elsewhere: routing (`routing.py`), conversation (`conversation.py`, `dialog.py`),
-answers (`answers/`). This module only wires them.
-
-Session ids: an id the engine does not know (never issued, expired, erased) starts a new session
-and the Answer carries the new id; an id the conversation store knows is resumed."""
+answers (`answers/`), sessions (`sessions.py`). This module only wires them."""
 
 from __future__ import annotations
 
 import logging
 import threading
 import time
-from functools import lru_cache
 
 from bot import dialog, recording
 from bot.answers import Reply, organisation, simple
 from bot.answers.assistant import Notice
 from bot.answers.rights import policy_contact
 from bot.catalogue import LANGS, t
-from bot.conversation import MemoryStateStore, State, StateStore, new_session_id
+from bot.conversation import MemoryStateStore, State, StateStore
 from bot.errors import ERRORS, InputError, as_privacybot
 from bot.notice import notice_for
 from bot.ports import ConversationLog, Guard
+from bot.sessions import Sessions
 from bot.settings import Settings, get_settings
 from bot.types import Answer, GuardReport
 from knowledge.query import analyse
@@ -46,6 +43,7 @@ class Engine:
         self._retriever, self._guard, self.store, self._llm = retriever, guard, store, llm
         self._llm_loaded = llm is not None
         self.states: StateStore = states or MemoryStateStore()
+        self.sessions = Sessions(self.states, lambda: self.store)
         self._lock = threading.Lock()
 
     # ---------------------------------------------------------------- parts (loaded once, lazily)
@@ -105,17 +103,10 @@ class Engine:
 
     # ---------------------------------------------------------------- sessions
     def start_session(self, site: str | None = None, lang: str | None = None) -> tuple[str, str]:
-        state = State(new_session_id(), lang=lang if lang in LANGS else None, site=site)
-        self.states.save(state.session_id, state.to_dict())
-        return state.session_id, self.disclosure(lang or "en")
+        return self.sessions.start(site, lang), self.disclosure(lang or "en")
 
     def forget_session(self, session_id: str) -> bool:
-        """Drop a session's conversation state (erasure). True if it was known."""
-        if not isinstance(session_id, str):
-            return False
-        known = self.states.load(session_id) is not None
-        self.states.forget(session_id)
-        return known
+        return self.sessions.forget(session_id)
 
     def start_background_writes(self, **kwargs) -> bool:
         """Servers: conversation writes go to the store's background writer (False: no such store)."""
@@ -129,17 +120,6 @@ class Engine:
         """Wait until every queued conversation write is committed (True if within `timeout`)."""
         return bool(self.store.flush(timeout)) if callable(getattr(self.store, "flush", None)) else True
 
-    def _state(self, session_id: str | None, site: str | None, lang: str | None) -> tuple[State, bool]:
-        """(the session's state, whether the engine opened it now). An id the engine has state for,
-        or the store knows (the API opened it; another process answered before), is resumed."""
-        if session_id:
-            data = self.states.load(session_id)
-            if data is not None:
-                return State.from_dict(data), False
-            if self.store is not None and _store_knows(self.store, session_id):
-                return State(session_id, lang=lang, site=site), False
-        return State(new_session_id(), lang=lang, site=site), True
-
     # ---------------------------------------------------------------- ask
     def ask(self, message: str, *, session_id: str | None = None, lang: str | None = None, site: str | None = None,
             audience: str | None = None, record: bool = True) -> Answer:
@@ -148,7 +128,7 @@ class Engine:
         t0 = time.perf_counter()
         hint = lang if lang in LANGS else None
         _validate(message, hint, self.settings.max_message_chars)
-        state, fresh = self._state(session_id, site, hint)
+        state, fresh = self.sessions.resume(session_id, site, hint)
         timings: dict[str, float] = {}
         tg = time.perf_counter()
         retriever = self.retriever
@@ -192,7 +172,7 @@ class Engine:
 
     def _finish(self, reply: Reply, state: State, lang: str, inspection, timings, t0, *, record: bool,
                 fresh: bool) -> Answer:
-        self.states.save(state.session_id, state.to_dict())
+        self.sessions.save(state)
         timings["total"] = _ms(t0)
         answer = Answer(session_id=state.session_id, kind=reply.kind, lang=lang, text=reply.text,
                         citations=reply.citations, disclosure=self.disclosure(lang), timings_ms=timings,
@@ -216,34 +196,5 @@ def _validate(message, lang: str | None, limit: int) -> None:
         raise InputError(t("input_too_long", lang, length=len(message), limit=limit))
 
 
-def _store_knows(store, session_id: str) -> bool:
-    try:
-        return bool(store.session_exists(session_id))
-    except Exception as exc:  # noqa: BLE001 - a store outage must not stop answering
-        log.warning("store.session_exists failed: %s", exc.__class__.__name__)
-        return False
-
-
 def _ms(start: float) -> float:
     return (time.perf_counter() - start) * 1000.0
-
-
-@lru_cache(maxsize=16)
-def _cached_engine(settings: Settings, kb: str) -> Engine:
-    store = states = None
-    try:
-        from bot.store import shared_store
-        from bot.store.state import state_store
-
-        store = shared_store(settings)  # one store and writer for every school's engine
-        states = state_store(settings, store=store)  # shared by every process when a database URL is set
-    except Exception as exc:  # noqa: BLE001 - the engine answers without a store
-        log.warning("conversation store not available: %s", exc.__class__.__name__)
-    return Engine(settings, kb=kb, store=store, states=states)
-
-
-def get_engine(settings: Settings | None = None, kb: str | None = None) -> Engine:
-    """The process-wide engine for these settings and knowledge base (models and indexes load once;
-    `kb=None` and the default kb share one engine)."""
-    settings = settings or get_settings()
-    return _cached_engine(settings, kb or settings.kb)

@@ -55,10 +55,10 @@ class EvalContext:
         return self._retrievers[kb]
 
     def engine(self):
-        """The engine of this knowledge base (`bot.engine.get_engine`), warmed up. Suites always
+        """The engine of this knowledge base (`bot.factory.get_engine`), warmed up. Suites always
         call it with `record=False`: evaluation traffic never reaches the conversation store."""
         if self.engine_obj is None:
-            from bot.engine import get_engine
+            from bot.factory import get_engine
 
             self.engine_obj = get_engine(self.settings, self.kb)
             for question, lang in WARM_UP:

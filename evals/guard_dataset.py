@@ -6,8 +6,7 @@ Guard sets (`evals/datasets/guard_*.jsonl`): `{"id","lang","text","spans":[{"ent
 The presidio-research synthetic set (`../shared/data/presidio_synth_dev.jsonl`) has offsets and
 labels (`{"start","end","label"}`).
 
-`python -m evals.guard_dataset` rewrites `guard_set.jsonl` (the dev set) from
-`evals/guard_cases_en.py` / `guard_cases_fr.py`."""
+The JSONL files are the datasets (edit them directly; `load_guard_set` validates them)."""
 
 from __future__ import annotations
 
@@ -21,7 +20,7 @@ DATASETS = Path(__file__).parent / "datasets"
 DATASET = DATASETS / "guard_set.jsonl"
 SYNTH = Path(__file__).resolve().parents[2] / "shared" / "data" / "presidio_synth_dev.jsonl"
 GUARD_SETS = {"dev": "guard_set.jsonl", "holdout": "guard_holdout.jsonl", "blind": "guard_blind.jsonl",
-              "blind_c": "guard_blind_c.jsonl"}
+              "blind_c": "guard_blind_c.jsonl", "blind_d": "guard_blind_d.jsonl"}
 LANGS = ("en", "fr", "mixed")
 
 
@@ -81,25 +80,3 @@ def load_synth(path: Path = SYNTH) -> list[dict]:
         records.append({"id": rec.get("id", f"synth-{lineno}"), "lang": rec.get("lang", "en"), "text": text, "spans": spans})
     return records
 
-
-def build() -> list[dict]:
-    from evals.guard_cases_en import CASES as EN
-    from evals.guard_cases_fr import CASES as FR
-
-    records = []
-    for lang, cases in (("en", EN), ("fr", FR)):
-        for i, (text, spans) in enumerate(cases, 1):
-            rid = f"{lang}-{i:03d}"
-            located = locate(text, [{"entity": e, "text": s} for e, s in spans], rid)
-            records.append({"id": rid, "lang": lang, "text": text, "spans": [{"entity": s["entity"], "text": s["text"]} for s in located]})
-    return records
-
-
-def main() -> None:
-    records = build()
-    DATASET.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
-    print(f"wrote {len(records)} messages to {DATASET}")
-
-
-if __name__ == "__main__":
-    main()

@@ -165,7 +165,7 @@ class AppContext:
                 return
             try:
                 if self._engine is None:
-                    from bot.engine import get_engine
+                    from bot.factory import get_engine
 
                     self._engine = get_engine(self.settings)
                 engine = self._engine
@@ -226,7 +226,7 @@ class AppContext:
             return self.engine
         engine = self._engines.get(kb)
         if engine is None:
-            from bot.engine import get_engine
+            from bot.factory import get_engine
 
             with self._load_lock:
                 engine = self._engines.get(kb)

@@ -27,7 +27,7 @@ import typer
 def _warm(settings, kbs: list[str]):
     """Load index, guard and models of every knowledge base the sites use; returns the default
     kb's engine. Raises IndexMissingError (with the fix) when an index is missing."""
-    from bot.engine import get_engine
+    from bot.factory import get_engine
 
     first = None
     for kb in kbs:
@@ -147,7 +147,7 @@ def register_console(app: typer.Typer) -> None:
         settings = get_settings()
         configure_logging(settings.log_level)
         console_auth(settings)  # fail fast (weak or missing password) before loading models
-        from bot.engine import get_engine
+        from bot.factory import get_engine
 
         typer.echo("Loading the index and models…", err=True)
         engine = get_engine(settings)

@@ -190,6 +190,6 @@ def engine_for(ctx, kb: str):
         return pick(kb)
     if kb == ctx.settings.kb:
         return ctx.engine
-    from bot.engine import get_engine
+    from bot.factory import get_engine
 
     return get_engine(ctx.settings, kb=kb)

@@ -65,7 +65,7 @@ def summarize(samples: list[dict], name: str) -> SuiteResult:
 def bench(kb: str, dataset: str) -> dict:
     """What the fresh process does (see the module docstring)."""
     t0 = time.perf_counter()
-    from bot.engine import get_engine
+    from bot.factory import get_engine
     from bot.settings import load_settings
     from evals.context import WARM_UP
 

@@ -16,14 +16,14 @@ from ui.sites import load_sites
 
 @pytest.fixture
 def two_schools(fake_stack, monkeypatch):
-    """The app as `privacybot serve` builds it (no injected engine): bot.engine.get_engine gives
+    """The app as `privacybot serve` builds it (no injected engine): bot.factory.get_engine gives
     the fake engine of each knowledge base."""
-    import bot.engine
+    import bot.factory
     from ui.server import create_app
 
     settings, store, _ = fake_stack
     engines = {"demo_school": FakeEngine(store=store), "other_school": FakeEngine("other_school", OTHER_SCHOOL, store=store)}
-    monkeypatch.setattr(bot.engine, "get_engine", lambda s=None, kb=None: engines[kb or s.kb])
+    monkeypatch.setattr(bot.factory, "get_engine", lambda s=None, kb=None: engines[kb or s.kb])
     app = create_app(settings, store=store, sites=fake_sites("https://www.school.test", other_kb="other_school"),
                      background_writes=False)
     with TestClient(app, base_url="http://bot.test") as client:
