@@ -22,6 +22,11 @@ class PolicyDoc:
     text: str
     sections: tuple[PolicySection, ...]
 
+    @property
+    def title(self) -> str:
+        """The policy's first non-empty line (its title), or the knowledge base's name."""
+        return next((line.strip()[:200] for line in self.text.splitlines() if line.strip()), self.kb)
+
 
 def document(retriever) -> PolicyDoc:
     spans: dict[str, list] = {}

@@ -28,7 +28,7 @@ class Gate:
     metric: str
     bound: float
     direction: str  # "min" (value >= bound) or "max" (value <= bound)
-    rule: str = "thresholds.toml"  # or "baseline 0.812 − CI half-width 0.071"
+    rule: str = "thresholds.toml"  # or "baseline 0.812, 95% interval from 0.741"
 
     def describe(self) -> str:
         return f"{'≥' if self.direction == 'min' else '≤'} {self.bound:.4g}"
@@ -92,16 +92,30 @@ def load_thresholds(path: Path | str | None = None) -> dict[str, SuiteGates]:
 
 def gates_from_baseline(suite: str, baseline: dict) -> dict[str, Gate]:
     """One gate per baseline metric that has a direction and an interval: the value must stay
-    within the baseline's bootstrap 95% half-width (below it when higher is better, else above)."""
+    inside the baseline's 95% interval (not below it when higher is better, not above it otherwise)."""
     out = {}
     for key, m in baseline.get("metrics", {}).items():
         if m.get("better") not in ("higher", "lower") or not m.get("ci") or m.get("value") is None:
             continue
-        half = (m["ci"][1] - m["ci"][0]) / 2
-        sign, direction = (-1, "min") if m["better"] == "higher" else (1, "max")
-        out[key] = Gate(suite, key, m["value"] + sign * half, direction,
-                        f"baseline {m['value']:.4g} {'−' if sign < 0 else '+'} CI half-width {half:.3g}")
+        low, high = _interval(m)
+        if m["better"] == "higher":
+            out[key] = Gate(suite, key, low, "min", f"baseline {m['value']:.4g}, 95% interval from {low:.3g}")
+        else:
+            out[key] = Gate(suite, key, high, "max", f"baseline {m['value']:.4g}, 95% interval to {high:.3g}")
     return out
+
+
+def _interval(m: dict) -> tuple[float, float]:
+    """The baseline's 95% interval: its bootstrap interval, widened to the Wilson score interval for
+    a proportion (a bootstrap of 0/n or n/n has zero width, so one flipped case would fail)."""
+    low, high = m["ci"]
+    n, p = m.get("n"), m["value"]
+    if m.get("unit", "") == "" and isinstance(n, int | float) and n > 0 and 0.0 <= p <= 1.0:
+        z2 = 1.96 ** 2
+        centre = (p + z2 / (2 * n)) / (1 + z2 / n)
+        spread = 1.96 * ((p * (1 - p) / n + z2 / (4 * n * n)) ** 0.5) / (1 + z2 / n)
+        low, high = min(low, centre - spread), max(high, centre + spread)
+    return low, high
 
 
 def regression_gates(suite, ctx, enabled: bool) -> tuple[dict | None, dict[str, Gate], list[str]]:

@@ -139,12 +139,28 @@ def _classifier_fallback(text: str, found: list[Finding]) -> list[Finding]:
     for g in guesses:
         if any(f.start < g.end and g.start < f.end for f in lexical):
             continue
+        inside = sorted((f for f in others if f.start < g.end and g.start < f.end), key=lambda f: f.start)
+        if inside and g.entity not in _fires_without(text, g, inside):
+            continue  # it was the name or number that made it fire ("My name is Paul Martin"), not a disclosure
         pos = g.start
         for f in sorted((f for f in others if f.start < g.end and g.start < f.end), key=lambda f: f.start):
             kept += _piece(text, g, pos, f.start)
             pos = max(pos, f.end)
         kept += _piece(text, g, pos, g.end)
     return others + kept
+
+
+def _fires_without(text: str, g: Finding, inside: list[Finding]) -> set[str]:
+    """The categories the disclosure classifier finds in `g`'s clause once the other findings in it
+    are replaced by their placeholders (what every later step sees)."""
+    from guards.disclosure import load_model
+
+    parts, pos = [], g.start
+    for f in inside:
+        parts += [text[pos:max(pos, f.start)], f"[{f.entity}]"]
+        pos = max(pos, f.end)
+    parts.append(text[pos:g.end])
+    return set(load_model().fires("".join(parts)))
 
 
 def _piece(text: str, g: Finding, start: int, end: int) -> list[Finding]:

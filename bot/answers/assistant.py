@@ -36,9 +36,15 @@ class Notice:
         return [(key, t(key, lang, **values)) for key in PARAGRAPHS]
 
 
-@lru_cache(maxsize=16)
 def _vectors(notice: Notice, lang: str, model: str) -> np.ndarray:
-    return embedders.embed_documents(model, [p for _, p in notice.paragraphs(lang)])
+    return _embedded(notice, lang, embedders.get(model))
+
+
+@lru_cache(maxsize=16)
+def _embedded(notice: Notice, lang: str, embedder) -> np.ndarray:
+    """Keyed by the embedder object too: a model swapped in (tests, another process's factory)
+    never meets vectors of another model."""
+    return np.asarray(embedder.documents([p for _, p in notice.paragraphs(lang)]), dtype=np.float32)
 
 
 def answer(query: Query, notice: Notice, lang: str, base: dict) -> Reply:

@@ -129,8 +129,9 @@ def test_save_baseline_then_the_no_regression_gate(run):
     worse = FakeEngine({**REPLIES, "Delete my data": ("refusal", "No.", [])})
     report, out, _ctx = run(["answers_blind_a"], engine=worse, out="worse", blind_a=ANSWERS[:3])
     failed = "\n".join(report["gates"]["failed"])
-    assert "[answers_blind_a] kind_accuracy = 0.6667, gate ≥ 1 (baseline 1 − CI half-width 0)" in failed
-    assert "rights_recall" in failed and "fact_accuracy " not in failed
+    assert "kind_accuracy" not in failed  # one case of three flipped: inside the baseline's 95% interval
+    assert "[answers_blind_a] rights_precision = missing" in failed  # a metric that vanished fails
+    assert "fact_accuracy " not in failed
     assert "(vs baseline)" in (out / "report.md").read_text(encoding="utf-8")
 
 

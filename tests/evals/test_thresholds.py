@@ -84,7 +84,7 @@ def test_known_metric_patterns(suite, key, known):
     assert gates.is_known_metric(suite, key) is known
 
 
-def test_regression_gates_allow_the_ci_half_width_in_the_right_direction():
+def test_regression_gates_allow_the_baselines_interval_in_the_right_direction():
     baseline = {"metrics": {
         "fact_accuracy_fr": {"value": 0.60, "ci": [0.50, 0.70], "better": "higher"},
         "answerable_refused": {"value": 0.10, "ci": [0.04, 0.16], "better": "lower"},
@@ -95,4 +95,14 @@ def test_regression_gates_allow_the_ci_half_width_in_the_right_direction():
     assert set(g) == {"fact_accuracy_fr", "answerable_refused"}
     assert g["fact_accuracy_fr"].passes(0.50) and not g["fact_accuracy_fr"].passes(0.49)
     assert g["answerable_refused"].passes(0.16) and not g["answerable_refused"].passes(0.17)
-    assert g["fact_accuracy_fr"].rule == "baseline 0.6 − CI half-width 0.1"
+    assert g["fact_accuracy_fr"].rule == "baseline 0.6, 95% interval from 0.5"
+
+
+@pytest.mark.parametrize("value, n, better, ok, bad", [
+    (0.0, 108, "lower", 2 / 108, 5 / 108),  # none refused: two flips are noise, five are a regression
+    (1.0, 20, "higher", 18 / 20, 15 / 20),  # all right: one or two misses are noise
+])
+def test_a_proportion_at_zero_or_one_gets_a_wilson_interval_not_a_zero_width_one(value, n, better, ok, bad):
+    metric = {"value": value, "ci": [value, value], "n": n, "unit": "", "better": better}
+    gate = gates.gates_from_baseline("answers_blind_a", {"metrics": {"m": metric}})["m"]
+    assert gate.passes(value) and gate.passes(ok) and not gate.passes(bad)

@@ -35,6 +35,19 @@ def test_topic_questions_are_untouched(stub_guard, lang, text):
     assert result.text == text and not result.findings
 
 
+@pytest.mark.parametrize("lang, text, entities", [
+    ("en", "My name is Paul Martin and my email is paul@x.com. Can I get a copy of my data?",
+     {"PERSON", "EMAIL_ADDRESS"}),
+    ("fr", "Je m'appelle Paul Martin et mon e-mail est paul.martin@example.org : puis-je avoir mes données ?",
+     {"PERSON", "EMAIL_ADDRESS"}),
+])
+def test_introducing_yourself_is_not_a_special_category(stub_guard, lang, text, entities):
+    """The disclosure classifier reads a clause as later steps see it (the name and e-mail as
+    placeholders): a self-introduction is a name and an address, nothing about health or orientation."""
+    result = stub_guard.inspect(text, lang)
+    assert {f.entity for f in result.findings} == entities, result.text
+
+
 @pytest.mark.parametrize("hint, text, leaked", [
     # the hint in the other language, or a mixed message: every language's recognizers still run
     ("fr", "I have multiple sclerosis and my son is autistic.", ["multiple sclerosis", "autistic"]),

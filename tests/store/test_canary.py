@@ -101,7 +101,7 @@ def make_canaries(seed: int) -> list[tuple[str, str, str, list[str]]]:
                    ["diabetes", "diabète", "diabete"]),
         "RELIGION": ("I am Muslim and I pray on Fridays.", "Je suis musulmane pratiquante.", ["muslim", "musulman"]),
         "SEXUAL_ORIENTATION": ("I am gay, will the school know?", "Je suis homosexuel, l'école le saura-t-elle ?",
-                               ["gay", "homosexuel"]),
+                               ["am gay", "homosexuel"]),  # 6+ bytes: never by chance in binary files
         "SEX_LIFE": ("I had a one-night stand with a classmate.", "Ma vie sexuelle ne vous regarde pas.",
                      ["one-night stand", "one night stand", "vie sexuelle"]),
         "ETHNIC_ORIGIN": ("I'm of Moroccan origin.", "Je suis d'origine marocaine.", ["moroccan", "marocaine"]),

@@ -145,3 +145,14 @@ def test_the_policy_document_comes_from_the_engine_when_it_offers_one():
     assert doc.kb == "demo_school" and doc.title == "# Privacy policy of the Demo Business School"
     for s in doc.sections:
         assert doc.text[s.start:s.start + 10] in fake.retriever.source_text
+
+
+def test_the_real_engines_policy_document_renders_with_its_title_and_sections(fake_engine):
+    """The page `privacybot serve` shows: the engine's own document (not a UI fake) becomes a page
+    whose title is the policy's first line and with one anchor per section, in the exact text."""
+    doc = policy_document(fake_engine)
+    assert doc.title and doc.title in doc.text and doc.sections
+    for s in doc.sections:
+        assert 0 <= s.start < s.end <= len(doc.text) and s.audience
+    page = render_policy(doc, lang="en")
+    assert f'id="{section_anchor(doc.sections[0].section_id)}"' in page
