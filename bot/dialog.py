@@ -17,14 +17,15 @@ REFUSAL_KEYS = {"injection": "refusal_injection", "other_person": "refusal_other
 
 
 def respond(query: Query, state: State, retriever: Retriever, *, audience_hint: str | None = None,
-            notice=None) -> Reply:
+            notice=None, findings=()) -> Reply:
     lang = query.lang
     threshold = retriever.not_found_threshold(query.model)
     named = query.audience_named(set(retriever.audiences))
     ranked = compose.rank(retriever, query, named or state.audience)
     top = ranked[0].score if ranked else 0.0
     r = routing.route(query, evidence=top, strong=policy.strong_evidence(threshold),
-                      has_context=state.last is not None, pending=state.pending is not None)
+                      has_context=state.last is not None, pending=state.pending is not None,
+                      writer_named=routing.names_only_the_writer(findings))
     base = {"intent": r.intent, "intent_confidence": round(r.confidence, 3), "audience_named": named}
     org = {"organisation": organisation(retriever.profile, lang)}
     if r.intent in REFUSAL_KEYS:

@@ -123,8 +123,7 @@ class Engine:
     # ---------------------------------------------------------------- ask
     def ask(self, message: str, *, session_id: str | None = None, lang: str | None = None, site: str | None = None,
             audience: str | None = None, record: bool = True) -> Answer:
-        """Answer one visitor message. `record=False`: nothing is written to the conversation store
-        (evaluation traffic)."""
+        """Answer one visitor message. `record=False`: nothing is stored (evaluation traffic)."""
         t0 = time.perf_counter()
         hint = lang if lang in LANGS else None
         _validate(message, hint, self.settings.max_message_chars)
@@ -150,7 +149,8 @@ class Engine:
             query = analyse(inspection.text, out_lang)
             timings["embed"] = _ms(te)
             ta = time.perf_counter()
-            reply = dialog.respond(query, state, retriever, audience_hint=audience, notice=self.notice())
+            reply = dialog.respond(query, state, retriever, audience_hint=audience, notice=self.notice(),
+                                   findings=inspection.findings)
             timings["answer"] = _ms(ta)
         except LEAF_ERRORS as exc:
             raise as_privacybot(exc) from None

@@ -38,10 +38,22 @@ def _classifier(kind: str, model: str) -> classify.EmbeddingClassifier:
     return classify.load(str(MODELS_DIR / f"{kind}-{model}.npz"))
 
 
-def route(query: Query, *, evidence: float, strong: float, has_context: bool, pending: bool) -> Route:
+WRITER_NAME = "NameAfterCueRecognizer"  # the guard's recognizer for the writer's own name
+
+
+def names_only_the_writer(findings) -> bool:
+    """True when the guard removed names and every one was the writer's own ("my name is …",
+    "je m'appelle …", a sign-off): such a [PERSON] is the visitor, not someone else."""
+    people = [f for f in findings if f.entity == "PERSON"]
+    return bool(people) and all(f.recognizer.startswith(WRITER_NAME) for f in people)
+
+
+def route(query: Query, *, evidence: float, strong: float, has_context: bool, pending: bool,
+          writer_named: bool = False) -> Route:
     """`evidence`: the best answer unit's probability for this message; `strong`: the level at which
     the policy clearly answers it; `has_context`: there is a previous topic; `pending`: a
-    clarification is waiting for the visitor's audience."""
+    clarification is waiting for the visitor's audience; `writer_named`: the only names in the
+    message are the visitor's own (see `names_only_the_writer`)."""
     text = query.text
     if not _LETTER.search(text):
         return Route("empty")
@@ -56,6 +68,8 @@ def route(query: Query, *, evidence: float, strong: float, has_context: bool, pe
         unsure = p < SURE
         if p < cut or (label == "out_of_scope" and unsure and evidence >= strong):
             label = "question"
+    if label == "other_person" and writer_named:  # "someone else" needs someone other than the writer
+        label = max(("question", "rights"), key=lambda k: probs.get(k, 0.0))
     if label in SOCIAL and len(text.split()) > 8 and probs.get("question", 0) + probs.get("rights", 0) > 0.2:
         label = "question"  # "hello, how long do you keep my CV?"
     if label == "followup" and not has_context and not pending:

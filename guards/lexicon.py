@@ -66,6 +66,7 @@ class Lexicon:
     birth: re.Pattern | None
     names: re.Pattern | None
     name_pairs: re.Pattern | None = None
+    relatives: re.Pattern | None = None  # cues that name someone else ("my son", "mon fils")
     generic: dict[str, re.Pattern] = field(default_factory=dict)  # entity -> generic category words
     openers: re.Pattern | None = None  # subject-less clause openers ("being", "as a", "atteint de")
     possessives: frozenset[str] = frozenset()  # cues that are possessives ("my", "mon")
@@ -148,6 +149,7 @@ def parse_lexicon(data: dict, name: str = "lexicon") -> Lexicon:
             birth=_cue_pattern((data.get("birth") or {}).get("cues")),
             names=_cue_pattern((data.get("names") or {}).get("cues")),
             name_pairs=_cue_pattern((data.get("names") or {}).get("pair_cues")),
+            relatives=_cue_pattern((data.get("names") or {}).get("relative_cues")),
             generic=generic,
             openers=_cue_pattern(cues.get("openers")),
             possessives=_words(cues, "possessives"),

@@ -94,7 +94,7 @@ _NAME_STOP = frozenset(
 
 
 class NameAfterCueRecognizer(_CuedRecognizer):
-    """"My name is Léa Martin", "je m'appelle Karim", "my son Lucas", "Regards, Anna Smith";
+    """The writer's own name: "My name is Léa Martin", "je m'appelle Karim", "Regards, Anna Smith";
     after a weak cue ("I'm", "je suis") only a full name of two capitalised words."""
 
     ENTITIES = ("PERSON",)
@@ -186,3 +186,14 @@ class BirthplaceRecognizer(_LexiconRecognizer):
                     continue
                 yield "LOCATION", m.start(1), m.end(1), self.SCORE
                 break
+
+
+class RelativeNameRecognizer(NameAfterCueRecognizer):
+    """"my son Lucas", "ma colocataire Julie Petit": a person the writer names by their relation to
+    them. Separate from NameAfterCueRecognizer (the writer's own name, a sign-off) so that later steps
+    can tell a visitor who introduces themselves from one who asks about someone else."""
+
+    CUE_ATTR = "relatives"
+
+    def find(self, text):
+        yield from _CuedRecognizer.find(self, text)
