@@ -48,8 +48,11 @@ def render(template: str, **values) -> str:
     return out
 
 
-def nginx_conf(prefix: Path, listen: int, ports: list[int], *, expose_upstream: bool = False) -> str:
-    servers = "\n".join(f"    server 127.0.0.1:{p} max_fails=1 fail_timeout=10s;" for p in ports)
+def nginx_conf(prefix: Path, listen: int, ports: list[int], *, expose_upstream: bool = False,
+               max_fails: int = 1) -> str:
+    """`max_fails`: failed attempts before nginx rests an upstream for 10 s (0: never; tests that
+    check round robin use it, so a connect timeout on a busy CI machine cannot skew the rotation)."""
+    servers = "\n".join(f"    server 127.0.0.1:{p} max_fails={max_fails} fail_timeout=10s;" for p in ports)
     site = render("privacybot.conf.template", upstream_servers=servers, listen=f"127.0.0.1:{listen}",
                   server_name="localhost", access_log=str(prefix / "access.log"),
                   extra_location="        add_header X-Upstream $upstream_addr always;" if expose_upstream else "")
@@ -99,7 +102,7 @@ class Cluster:
     def __init__(self, processes: int = 2, *, port: int | None = None, home: Path | None = None,
                  database_url: str | None = None, app_cmd: Callable[[int], list[str]] = serve_cmd,
                  env: dict | None = None, limits: dict | None = None, chroma: bool = False,
-                 expose_upstream: bool = False, root: Path | None = None):
+                 expose_upstream: bool = False, root: Path | None = None, max_fails: int = 1):
         self._own_root = root is None
         self.root = Path(root) if root else Path(tempfile.mkdtemp(prefix="privacybot-cluster-"))
         self.root.chmod(0o755)  # the postgres user must reach its data directory below it
@@ -107,6 +110,7 @@ class Cluster:
         self.home = Path(home) if home else Path(os.environ.get("PRIVACYBOT_HOME", "var")).resolve()
         self.database_url, self.app_cmd, self.extra_env = database_url, app_cmd, dict(env or {})
         self.limits, self.chroma, self.expose_upstream = limits, chroma, expose_upstream
+        self.max_fails = max_fails
         self.pg: PgServer | None = None
         self.apps: list[App] = []
         self.nginx: subprocess.Popen | None = None
@@ -178,7 +182,7 @@ class Cluster:
             (prefix / d).mkdir(parents=True, exist_ok=True)
         conf = prefix / "nginx.conf"
         conf.write_text(nginx_conf(prefix, self.port, [a.port for a in self.apps],
-                                   expose_upstream=self.expose_upstream), encoding="utf-8")
+                                   expose_upstream=self.expose_upstream, max_fails=self.max_fails), encoding="utf-8")
         self.nginx = subprocess.Popen([nginx_binary(), "-c", str(conf), "-p", str(prefix), "-g", "daemon off;"],
                                       stdout=(prefix / "stdout.log").open("w"), stderr=subprocess.STDOUT,
                                       start_new_session=True)
