@@ -38,14 +38,11 @@ def _classifier(kind: str, model: str) -> classify.EmbeddingClassifier:
     return classify.load(str(MODELS_DIR / f"{kind}-{model}.npz"))
 
 
-WRITER_NAME = "NameAfterCueRecognizer"  # the guard's recognizer for the writer's own name
-
-
 def names_only_the_writer(findings) -> bool:
-    """True when the guard removed names and every one was the writer's own ("my name is …",
-    "je m'appelle …", a sign-off): such a [PERSON] is the visitor, not someone else."""
+    """True when the guard removed names and every one was the writer's own (`Finding.names_the_writer`):
+    such a [PERSON] is the visitor, not someone else."""
     people = [f for f in findings if f.entity == "PERSON"]
-    return bool(people) and all(f.recognizer.startswith(WRITER_NAME) for f in people)
+    return bool(people) and all(f.names_the_writer for f in people)
 
 
 def route(query: Query, *, evidence: float, strong: float, has_context: bool, pending: bool,

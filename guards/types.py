@@ -80,6 +80,12 @@ class Finding:
         return self.entity in SPECIAL_CATEGORIES
 
     @property
+    def names_the_writer(self) -> bool:
+        """A name the writer gives for themselves ("my name is …", "je m'appelle …", a sign-off), as
+        opposed to one named by relation ("my classmate …": RelativeNameRecognizer) or without a cue."""
+        return self.entity == "PERSON" and self.recognizer.startswith("NameAfterCueRecognizer")
+
+    @property
     def priority(self) -> tuple:
         return (_RANK.get(self.entity, 0), self.score, self.end - self.start)
 
