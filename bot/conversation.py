@@ -151,8 +151,8 @@ def resolve(message: str, intent: str, named: str | None, answer_type: str | Non
         p = state.pending
         return Turn(p.question, named or audience, p.answer_type, rewritten=True, from_pending=True,
                     sections=tuple(p.section_ids))
-    if intent == "audience_statement" and reanswer_for(state, named, ()):
-        last = state.last  # "oh, I'm an alumnus": the last answer was for another part; answer it again
+    if intent == "audience_statement" and named and state.last is not None:
+        last = state.last  # "oh, I'm an alumnus" (`reanswer_for` said so): answer the last question again
         return Turn(last.question, named, last.answer_type, rewritten=True)
     if intent == "followup" and state.last is not None:
         last = state.last
@@ -166,11 +166,11 @@ def resolve(message: str, intent: str, named: str | None, answer_type: str | Non
 
 def reanswer_for(state: State, named: str | None, parts) -> bool:
     """An audience statement outside a clarification re-answers the last question when that answer
-    was for another audience part (`parts`: the policy's audience parts; empty = already checked)."""
+    was for another audience part (`parts`: the policy's audience parts)."""
     last = state.last
     if named is None or last is None or last.kind != "answer" or named == last.audience:
         return False
-    return not parts or any(sid.split("/", 1)[0] in parts for sid in last.section_ids)
+    return any(sid.split("/", 1)[0] in parts for sid in last.section_ids)
 
 
 def remember(state: State, turn: Turn, kind: str, *, answer_type: str | None = None,
