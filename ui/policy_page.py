@@ -70,23 +70,17 @@ def section_anchor(section_id: str) -> str:
 
 def policy_document(engine) -> PolicyDoc:
     """The policy of `engine`'s knowledge base: Engine.policy_document() when available, else
-    built from the retriever (source text + chunk offsets, one section per section id)."""
+    `bot.policy_page.document` of its retriever (source text + one section per section id)."""
     make = getattr(engine, "policy_document", None)
     if callable(make):
         doc = make()
-        sections = [s if isinstance(s, Section) else Section(*s) if isinstance(s, tuple | list) else
-                    Section(s.section_id, s.heading, s.start, s.end, s.audience) for s in doc.sections]
-        return PolicyDoc(doc.kb, doc.title, doc.text, sections)
-    retriever = engine.retriever
-    spans: dict[str, list] = {}
-    for c in retriever.chunks:
-        spans.setdefault(c.section_id, []).append(c)
-    sections = [Section(sid, cs[0].heading, min(c.start for c in cs), max(c.end for c in cs), cs[0].audience)
-                for sid, cs in spans.items()]
-    sections.sort(key=lambda s: s.start)
-    text = retriever.source_text
-    title = text.strip().split("\n", 1)[0].strip()[:200] if text.strip() else retriever.kb
-    return PolicyDoc(retriever.kb, title, text, sections)
+    else:
+        from bot.policy_page import document
+
+        doc = document(engine.retriever)
+    sections = [s if isinstance(s, Section) else Section(*s) if isinstance(s, tuple | list) else
+                Section(s.section_id, s.heading, s.start, s.end, s.audience) for s in doc.sections]
+    return PolicyDoc(doc.kb, doc.title, doc.text, sections)
 
 
 def parse_hl(value: str | None, length: int) -> tuple[int, int] | None:

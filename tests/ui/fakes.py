@@ -43,6 +43,7 @@ class FakeRetriever:
     def __init__(self, kb: str, path: Path):
         self.kb = kb
         self.source_text = path.read_text(encoding="utf-8")
+        self.build_id = f"{kb}-fake"
         self.chunks: list[Chunk] = []
         heads = list(re.finditer(r"^## (.+)$", self.source_text, re.M))
         for i, m in enumerate(heads):
