@@ -14,7 +14,7 @@ import time
 from bot import dialog, recording
 from bot.answers import Reply, organisation, simple
 from bot.answers.assistant import Notice
-from bot.answers.rights import policy_contact
+from bot.answers.rights import dpo_contact
 from bot.catalogue import LANGS, t
 from bot.conversation import MemoryStateStore, State, StateStore
 from bot.errors import ERRORS, InputError, as_privacybot
@@ -85,7 +85,7 @@ class Engine:
 
     @property
     def dpo_email(self) -> str | None:
-        return policy_contact(self.retriever).email
+        return dpo_contact(self.retriever).email
 
     def notice(self) -> Notice:
         store = "postgres" if (self.settings.database_url or "").startswith("postgres") else "sqlite"
