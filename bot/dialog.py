@@ -8,7 +8,7 @@ from bot import conversation, routing
 from bot.answers import Reply, assistant, compose, organisation, policy, rights_answer, simple
 from bot.catalogue import t
 from bot.conversation import State
-from knowledge.query import Query
+from knowledge.query import Query, audience_in_conversation
 from knowledge.retrieve import Retriever
 
 REFUSAL_KEYS = {"injection": "refusal_injection", "other_person": "refusal_other_person",
@@ -20,7 +20,7 @@ def respond(query: Query, state: State, retriever: Retriever, *, audience_hint: 
             notice=None, findings=()) -> Reply:
     lang = query.lang
     threshold = retriever.not_found_threshold(query.model)
-    named = query.audience_named(set(retriever.audiences))
+    named = audience_in_conversation(query, state.audience, set(retriever.audiences))
     ranked = compose.rank(retriever, query, named or state.audience)
     top = ranked[0].score if ranked else 0.0
     r = routing.route(query, evidence=top, strong=policy.strong_evidence(threshold),

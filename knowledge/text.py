@@ -69,6 +69,17 @@ def tokens(text: str) -> list[str]:
     return [stem(t) for t in _TOKEN.findall(fold(text)) if t not in STOP and len(t) > 1]
 
 
+_CLAUSE_BREAK = re.compile(r"\s*(?:[.?!;:()\[\]]+|,|\s[-–—]\s)\s*")
+
+
+def clauses(text: str) -> list[str]:
+    """The message's clauses (split at sentence ends, commas, brackets and spaced dashes), those of
+    two words or more; [] when there is only one ("I'm a lecturer here, what do you keep on me?"
+    -> ["I'm a lecturer here", "what do you keep on me"])."""
+    parts = [p for p in _CLAUSE_BREAK.split(text) if len(p.split()) >= 2]
+    return parts if len(parts) > 1 else []
+
+
 def lines(text: str) -> list[tuple[int, int, str]]:
     """(start, end, line) for every line of `text`; `end` excludes the newline."""
     out, pos = [], 0

@@ -1,0 +1,80 @@
+"""Who the message concerns: the writer's own words about who they are ("I teach here part-time")
+win over what the rest of the question is about ("…the students' files"), because the policy's
+parts are organised by whose data it is."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.classify import Prediction
+from knowledge.query import Query, analyse
+from knowledge.text import clauses
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("I'm a lecturer here, what do you keep on me?", ["I'm a lecturer here", "what do you keep on me"]),
+    ("ancien de l'ESCE ici - vous partagez mon profil ?", ["ancien de l'ESCE ici", "vous partagez mon profil"]),
+    ("will my profile be shown to companies? (3rd year student)",
+     ["will my profile be shown to companies", "3rd year student"]),
+    ("Je suis étudiante. Vous gardez mes notes combien de temps ?",
+     ["Je suis étudiante", "Vous gardez mes notes combien de temps"]),
+    ("How long do you keep my data?", []),
+    ("Combien de temps gardez-vous mes données ?", []),
+    ("ok, thanks", []),  # one-word pieces are not clauses
+])
+def test_a_message_is_split_into_clauses_only_when_it_has_several(text, expected):
+    assert clauses(text) == expected
+
+
+def _query(audience: str | None, writer: str | None) -> Query:
+    import numpy as np
+
+    return Query("q", "en", "e5", np.zeros(3, dtype=np.float32),
+                 audience=Prediction(audience, {audience or "none": 0.9}),
+                 writer=Prediction(writer, {writer or "none": 0.9}))
+
+
+@pytest.mark.parametrize("topic, writer, known, expected", [
+    ("students", "staff", None, "staff"),  # "I teach here; what about the students' files?"
+    ("students", None, None, "students"),  # nobody says who they are: the topic decides
+    ("students", "none", None, "students"),
+    ("none", "alumni", None, "alumni"),
+    ("students", "cctv", {"students", "staff"}, "students"),  # a part this policy does not have
+    (None, None, None, None),
+])
+def test_the_writers_self_description_wins_over_the_topic(topic, writer, known, expected):
+    assert _query(topic, writer).audience_named(known) == expected
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question, lang, audience", [
+    ("I teach part-time in one of your schools; what do you store about me?", "en", "staff"),
+    ("je donne des cours à l'ECE en tant que vacataire, vous gardez mes infos combien de temps ?", "fr", "staff"),
+    ("our company hosts two of your interns - do you send my contact details to anyone?", "en", "partners"),
+    ("nous accueillons un stagiaire de votre école, vous faites quoi de mes coordonnées ?", "fr", "partners"),
+    ("I got my degree in 2020, can recruiting companies see my profile?", "en", "alumni"),
+    ("j'ai eu mon diplôme en 2020, est-ce que les entreprises qui recrutent voient mon profil ?", "fr", "alumni"),
+])
+def test_real_models_read_who_the_writer_is(question, lang, audience):
+    assert analyse(question, lang).audience_named() == audience
+
+
+def _conv_query(topic: str, p: float, writer: str | None = None) -> Query:
+    import numpy as np
+
+    return Query("q", "en", "e5", np.zeros(3, dtype=np.float32),
+                 audience=Prediction(topic, {topic: p, "none": 1 - p}),
+                 writer=Prediction(writer, {writer or "none": 0.9}))
+
+
+@pytest.mark.parametrize("current, topic, p, writer, expected", [
+    ("students", "staff", 0.49, None, None),  # a student: "what if I miss a payment?" stays with students
+    ("students", "staff", 0.95, None, "staff"),  # "et pour les profs ?": clearly another part
+    ("students", "staff", 0.49, "staff", "staff"),  # "I also teach here, …": the writer says so
+    (None, "staff", 0.49, None, "staff"),  # nothing known yet: the message decides
+    ("students", "students", 0.3, None, "students"),
+])
+def test_a_conversation_changes_part_only_when_the_message_clearly_says_so(current, topic, p, writer, expected):
+    from knowledge.query import audience_in_conversation
+
+    assert audience_in_conversation(_conv_query(topic, p, writer), current) == expected
