@@ -67,6 +67,9 @@ SUITES: dict[str, Suite] = {s.name: s for s in (
     Suite("dialogues_blind_1", "dialogues", f"Dialogues — blind set 1 ({H})", "dialogues_blind_1.jsonl", "1", blind=True),
     Suite("dialogues_blind_2", "dialogues", f"Dialogues — blind set 2 ({H})", "dialogues_blind_2.jsonl", "2", blind=True,
           optional=True),
+    Suite("answers_blind_c", "answers", f"Answers — blind set C ({H})", "answers_blind_c.jsonl", "C", blind=True),
+    Suite("dialogues_blind_3", "dialogues", f"Dialogues — blind set 3 ({H})", "dialogues_blind_3.jsonl", "3",
+          blind=True),
     Suite("guard_blind", "guard", f"Guard — blind set ({H})", "guard_blind.jsonl", "blind", needs_index=False),
     Suite("load", "load", "Load (a real server, concurrent visitors)", "dev_questions.jsonl", default=False),
     Suite("policyqa", "policyqa", "PolicyQA test split (third-party policies, answer spans; never trained on)",
@@ -75,6 +78,7 @@ SUITES: dict[str, Suite] = {s.name: s for s in (
           "guard_blind_c.jsonl", "C", needs_index=False),
     Suite("guard_blind_d", "guard", f"Guard — blind set D ({H})", "guard_blind_d.jsonl", "D",
           needs_index=False, optional=True),
+    Suite("guard_blind_e", "guard", f"Guard — blind set E ({H})", "guard_blind_e.jsonl", "E", needs_index=False),
 )}
 
 
