@@ -12,4 +12,5 @@ from guards.recognizers import (  # noqa: F401
     phone,
     special,
     stated,
+    tokens,
 )

@@ -76,13 +76,15 @@ class CuedValueRecognizer(GuardRecognizer):
         stop = _SENTENCE_STOP.search(text, pos, limit)
         limit = stop.start() + 1 if stop else limit
         copula = text[pos:pos + 2].lstrip().startswith((":", "="))
+        broken = False  # a clause ended since the cue: "mot de passe par téléphone, c'est normal ?"
         for n, word in enumerate(_WORD.finditer(text, pos, limit)):
             if n > self.MAX_WORDS:
                 return None
-            span = self.value_at(text, word.start(), word.group(), copula)
+            span = self.value_at(text, word.start(), word.group(), copula and not broken)
             if span:
                 return span
             copula = fold(word.group()).strip("'\"«»") in _COPULA or word.group().endswith(":")
+            broken = broken or word.group().endswith((",", ";", "?", "!", "'", "’", "\"", "»"))
         return None
 
     def value_at(self, text: str, start: int, word: str, after_copula: bool) -> tuple[int, int] | None:

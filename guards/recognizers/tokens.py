@@ -1,0 +1,47 @@
+"""Identifier-shaped tokens that no cue announces: "21A0913", "adiallo3", "e.morel27", "AS417823",
+"QK7-29M", "8F3K-22QX-91LM", "sk-omn-4f9a21c7e8b3d5", a JWT. Visitors paste student numbers,
+logins, file numbers, one-time and recovery codes, API keys and tokens with words the cue lists
+will never all hold ("badge number", "identifiant ENT", "le lien contenait ce code"); the shape is
+what they share: letters and digits mixed inside one piece, or a long number with a letter prefix.
+
+Not identifiers (by shape): course codes and legal references ("MKT-301", "UE-MKT302", "L6316-3":
+capitals then at most 4 digits), quantities and ordinals ("1970s", "15h", "16GB"),
+algorithm names ("AES-256": no piece mixes letters and digits). Public strings of the policy are
+allowed by the caller, as for every recognizer."""
+
+from __future__ import annotations
+
+import re
+
+from guards.recognizers.base import GuardRecognizer
+
+_TOKEN = re.compile(r"(?<![\w@./:\-])[A-Za-z0-9](?:[A-Za-z0-9]|[._\-](?=[A-Za-z0-9]))*(?![\w@]|\.\w)")
+_PIECE = re.compile(r"[._\-]")
+# course codes, legal references, standards: "MKT-301", "UE-MKT302", "L6316-3", "AES-256", "COVID-19"
+_CODE = re.compile(r"(?:[A-Z]{1,4}-)?[A-Z]{1,5}-?\d{1,4}(?:-\d{1,3})?")
+_QUANTITY = re.compile(r"\d+(?:s|st|nd|rd|th|e|er|re|eme|ème|h|min|k|m|km|kg|gb|go|mo|am|pm|ans?)", re.IGNORECASE)
+
+
+def _mixed(piece: str) -> bool:
+    return any(c.isdigit() for c in piece) and any(c.isalpha() for c in piece)
+
+
+class MixedTokenRecognizer(GuardRecognizer):
+    """A token of at least 5 letters/digits, 2 of them digits, with a piece that mixes letters and
+    digits, or a letter prefix on a number of 6 digits or more ("APP-2024-55812"): ID_NUMBER."""
+
+    ENTITIES = ("ID_NUMBER",)
+    SCORE = 0.5
+    MIN_ALNUM, MIN_DIGITS, LONG_NUMBER = 5, 2, 6
+
+    def find(self, text):
+        for m in _TOKEN.finditer(text):
+            token = m.group()
+            digits = sum(c.isdigit() for c in token)
+            if digits < self.MIN_DIGITS or sum(c.isalnum() for c in token) < self.MIN_ALNUM \
+                    or _CODE.fullmatch(token) or _QUANTITY.fullmatch(token):
+                continue
+            pieces = _PIECE.split(token)
+            prefixed = any(p.isalpha() for p in pieces) and digits >= self.LONG_NUMBER
+            if any(_mixed(p) for p in pieces) or prefixed:
+                yield "ID_NUMBER", m.start(), m.end(), self.SCORE
