@@ -1,7 +1,8 @@
 """What the visitor wants, from the same question embedding retrieval uses: small classifiers
 trained on labelled EN/FR examples (`bot/training/*.yaml`, rebuilt by `scripts/train_models.py`)
-give the intent (policy question, rights request, greeting, thanks, off-topic, prompt injection,
-someone else's data, a question about the assistant itself, a follow-up, an audience statement)
+give the intent (policy question, rights request, a question about a right, greeting, thanks,
+off-topic, prompt injection, someone else's data, a question about the assistant itself, a
+follow-up, an audience statement)
 and, for rights requests, which right.
 
 Refusing is the costly mistake, so a refusing intent needs its calibrated confidence, and an
@@ -21,6 +22,7 @@ MODELS_DIR = Path(__file__).with_name("models")
 REFUSING = ("out_of_scope", "injection", "other_person")
 SURE = 0.8  # above this calibrated probability the classifier is trusted over retrieval evidence
 SOCIAL = ("greeting", "thanks")
+SHORT = 8  # words: a short message in a conversation refers to its topic ("can I refuse them?")
 # Markup and SQL are injection whatever the wording: exact, structural patterns.
 _MARKUP = re.compile(r"<\s*/?\s*(script|iframe|img|svg|object|embed)\b|\b(union\s+select|drop\s+table)\b", re.I)
 _LETTER = re.compile(r"[^\W\d_]")
@@ -67,8 +69,11 @@ def route(query: Query, *, evidence: float, strong: float, has_context: bool, pe
             label = "question"
     if label == "other_person" and writer_named:  # "someone else" needs someone other than the writer
         label = max(("question", "rights"), key=lambda k: probs.get(k, 0.0))
-    if label in SOCIAL and len(text.split()) > 8 and probs.get("question", 0) + probs.get("rights", 0) > 0.2:
+    asking = probs.get("question", 0) + probs.get("rights", 0) + probs.get("rights_question", 0)
+    if label in SOCIAL and len(text.split()) > SHORT and asking > 0.2:
         label = "question"  # "hello, how long do you keep my CV?"
+    if label == "rights_question":  # asking about a right ("can I say no to that?"): the policy answers it
+        label = "followup" if has_context and len(text.split()) <= SHORT else "question"
     if label == "followup" and not has_context and not pending:
         label = "question"
     if label == "audience_statement" and not pending and query.audience_named() is None:

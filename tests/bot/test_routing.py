@@ -1,0 +1,41 @@
+"""Routing decisions on top of the intent classifier (a fixed-output classifier stands in for it):
+asking about a right is a policy question, a request to act is a rights request."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from bot import routing
+from knowledge.classify import Prediction
+from knowledge.query import Query
+
+
+class _Fixed:
+    classes = ("followup", "question", "rights", "rights_question")
+    thresholds = ()
+
+    def __init__(self, label: str):
+        self.label = label
+
+    def predict(self, vec):
+        probs = {c: (0.85 if c == self.label else 0.05) for c in self.classes}
+        return Prediction(self.label, probs)
+
+
+@pytest.mark.parametrize("text, label, has_context, expected", [
+    ("can I say no to that?", "rights_question", True, "followup"),  # about the topic just answered
+    ("je peux refuser ça ?", "rights_question", True, "followup"),
+    ("can I ask you to delete my CV if I'm not hired?", "rights_question", False, "question"),
+    ("est-ce que je peux demander l'effacement de mon CV si je ne suis pas pris ?", "rights_question", False,
+     "question"),
+    ("and if I want my whole HR file erased one day, how would that work exactly?", "rights_question", True,
+     "question"),  # long: a question of its own
+    ("delete my CV please", "rights", False, "rights"),
+    ("effacez mon CV svp", "rights", True, "rights"),
+])
+def test_asking_about_a_right_is_answered_from_the_policy(monkeypatch, text, label, has_context, expected):
+    monkeypatch.setattr(routing, "_classifier", lambda kind, model: _Fixed(label))
+    query = Query(text, "en", "e5", np.zeros(3, dtype=np.float32))
+    r = routing.route(query, evidence=0.0, strong=1.0, has_context=has_context, pending=False)
+    assert r.intent == expected
