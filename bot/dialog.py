@@ -35,10 +35,12 @@ def respond(query: Query, state: State, retriever: Retriever, *, audience_hint: 
         return simple("greeting", "greeting", lang, capabilities=True, values=org, **base)
     if r.intent == "thanks":
         return simple("greeting", "thanks", lang, **base)
-    if r.intent == "assistant":
-        return assistant.answer(query, notice, lang, base)
     if named:
         state.audience = named
+    if r.intent == "assistant":
+        turn = conversation.Turn(query.text, named or state.audience, query.answer_type.label)
+        return assistant.with_policy(assistant.answer(query, notice, lang, base),
+                                     policy.answer(query, turn, state, retriever, threshold, base, hits=ranked))
     if r.intent == "audience_statement" and state.pending is None \
             and not conversation.reanswer_for(state, named, retriever.audiences):
         return Reply("greeting", t("audience_noted", lang, audience=t(f"aud_{named}", lang)),

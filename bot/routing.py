@@ -67,6 +67,8 @@ def route(query: Query, *, evidence: float, strong: float, has_context: bool, pe
         unsure = p < SURE
         if p < cut or (label == "out_of_scope" and unsure and evidence >= strong):
             label = "question"
+    if label == "assistant" and p < 0.5:  # answered from the notice, not the policy: needs the same 0.5
+        label = "question"
     if label == "other_person" and writer_named:  # "someone else" needs someone other than the writer
         label = max(("question", "rights"), key=lambda k: probs.get(k, 0.0))
     asking = probs.get("question", 0) + probs.get("rights", 0) + probs.get("rights_question", 0)

@@ -2,7 +2,11 @@
 this conversation?"), answered from its own processing notice: paragraphs generated from the
 running settings (retention period, store, the policy's DPO contact), in the visitor's language,
 and cited like the policy (section `assistant/notice`). The paragraph that answers is the one
-closest in meaning to the question (the same embedding the question was analysed with)."""
+closest in meaning to the question (the same embedding the question was analysed with).
+
+When the policy itself answers the question too (a policy may describe the sites' chatbots), the
+policy's answer comes first and the notice follows (`with_policy`): the visitor gets what the
+organisation commits to, and what this assistant does."""
 
 from __future__ import annotations
 
@@ -60,3 +64,13 @@ def answer(query: Query, notice: Notice, lang: str, base: dict) -> Reply:
     text = "\n\n".join(paragraphs[i][1] for i in chosen)
     trace = dict(base, chosen=[{"section_id": SECTION, "key": paragraphs[i][0]} for i in chosen])
     return Reply("answer", text, cites, trace=trace)
+
+
+def with_policy(own: Reply, from_policy: Reply) -> Reply:
+    """The policy's answer, then the notice's paragraphs; the notice alone when the policy does not
+    answer (a refusal, or a clarification the notice makes unnecessary)."""
+    if from_policy.kind != "answer":
+        return own
+    trace = dict(from_policy.trace, assistant=own.trace.get("chosen"))
+    return Reply("answer", f"{from_policy.text}\n\n{own.text}", [*from_policy.citations, *own.citations],
+                 from_policy.quick_replies, trace)

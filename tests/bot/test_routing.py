@@ -12,14 +12,14 @@ from knowledge.query import Query
 
 
 class _Fixed:
-    classes = ("followup", "question", "rights", "rights_question")
+    classes = ("assistant", "followup", "question", "rights", "rights_question")
     thresholds = ()
 
-    def __init__(self, label: str):
-        self.label = label
+    def __init__(self, label: str, p: float = 0.85):
+        self.label, self.p = label, p
 
     def predict(self, vec):
-        probs = {c: (0.85 if c == self.label else 0.05) for c in self.classes}
+        probs = {c: (self.p if c == self.label else (1 - self.p) / 4) for c in self.classes}
         return Prediction(self.label, probs)
 
 
@@ -39,3 +39,15 @@ def test_asking_about_a_right_is_answered_from_the_policy(monkeypatch, text, lab
     query = Query(text, "en", "e5", np.zeros(3, dtype=np.float32))
     r = routing.route(query, evidence=0.0, strong=1.0, has_context=has_context, pending=False)
     assert r.intent == expected
+
+
+@pytest.mark.parametrize("text, p, expected", [
+    ("is this chatbot using AI?", 0.9, "assistant"),
+    ("est-ce que ce chatbot utilise de l'IA ?", 0.9, "assistant"),
+    ("will you ask for proof it's me?", 0.45, "question"),  # unsure: "you" is the school, not the bot
+    ("vous pouvez faire le lien entre mon tel et mon ordi ?", 0.38, "question"),
+])
+def test_the_assistant_notice_needs_a_confident_intent(monkeypatch, text, p, expected):
+    monkeypatch.setattr(routing, "_classifier", lambda kind, model: _Fixed("assistant", p))
+    query = Query(text, "en", "e5", np.zeros(3, dtype=np.float32))
+    assert routing.route(query, evidence=0.0, strong=1.0, has_context=True, pending=False).intent == expected
