@@ -55,14 +55,19 @@ def test_consecutive_turns_land_on_different_processes_and_the_conversation_foll
                 return seen
             return await asyncio.gather(*[conversation(n) for n in range(8)])
 
-    moves = pairs = 0
-    for seen in asyncio.run(run()):
+    moves = pairs = spread = 0
+    conversations = asyncio.run(run())
+    for seen in conversations:
         assert len({sid for sid, _ in seen}) == 1  # one session id per conversation
         processes = [up for _, up in seen]
-        assert len(set(processes)) >= 2
+        spread += len(set(processes)) >= 2
         moves += sum(a != b for a, b in zip(processes, processes[1:], strict=False))
         pairs += len(processes) - 1
-    assert moves / pairs >= 0.4  # most next turns were answered by another process than the last one
+    # Round robin under 8 concurrent conversations: the interleaving can keep one conversation on one
+    # process (seen once in CI), so the claim is about the whole: most conversations crossed processes
+    # and most next turns were answered by another process than the last one.
+    assert spread >= len(conversations) * 3 // 4
+    assert moves / pairs >= 0.4
 
 
 def test_rate_limits_are_global_not_per_process(cluster):
