@@ -56,12 +56,18 @@ class Query:
         writer says they are ("I'm a lecturer here", "ancien de l'ESCE") wins over what the whole
         question is about ("…will my details be given to your students?"): the policy's parts are
         organised by whose data it is."""
-        label = self.writer.label
-        if label is None or label == NO_AUDIENCE or (known is not None and label not in known):
-            label = self.audience.label
-        if label is None or label == NO_AUDIENCE or (known is not None and label not in known):
-            return None
-        return label
+        return self.writer_named(known) or _part(self.audience.label, known)
+
+    def writer_named(self, known: set[str] | None = None) -> str | None:
+        """The audience part of the writer's self-description clause (None: no such clause)."""
+        return _part(self.writer.label, known)
+
+
+def _part(label: str | None, known: set[str] | None) -> str | None:
+    """A predicted label as an audience part: None for no prediction, `none`, or a part not in `known`."""
+    if label is None or label == NO_AUDIENCE or (known is not None and label not in known):
+        return None
+    return label
 
 
 def audience_in_conversation(query: Query, current: str | None, known: set[str] | None = None) -> str | None:
@@ -70,10 +76,7 @@ def audience_in_conversation(query: Query, current: str | None, known: set[str] 
     named = query.audience_named(known)
     if named is None or current is None or named == current:
         return named
-    writer = query.writer.label
-    if writer is not None and writer != NO_AUDIENCE and (known is None or writer in known):
-        return named
-    return named if query.audience.p(named) >= SWITCH else None
+    return named if query.writer_named(known) or query.audience.p(named) >= SWITCH else None
 
 
 def hubness(vectors: np.ndarray, model: str, k: int = 10) -> dict[str, list[float]]:
@@ -137,7 +140,8 @@ def writer_audience(text: str, model: str) -> Prediction:
     if not parts:
         return Prediction(None, {})
     vecs = embedders.embed_queries(model, parts)
-    scores = [classifier("self_description", model).predict(v).p(SELF) for v in vecs]
+    selfdesc = classifier("self_description", model)
+    scores = [selfdesc.predict(v).p(SELF) for v in vecs]
     i = int(np.argmax(scores))
     return classifier("audience", model).predict(vecs[i]) if scores[i] >= SELF_MIN else Prediction(None, {})
 
