@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from knowledge import chunking, embedders, labelled, query, store, units
+from knowledge import chunking, embedders, labelled, query, sections, store, units
 from knowledge.errors import InputError, KnowledgeError
 from knowledge.parsing import parse
 from knowledge.profile import Profile
@@ -129,6 +129,9 @@ def _build(build: Path, kb: str, text: str, chunks, unit_list, public, profile: 
                 qcol = client.create_collection(store.collection_name(manifest["build_id"], model, "q"),
                                                 metadata={"hnsw:space": "cosine"}, embedding_function=None)
                 qvecs = embedders.embed_queries(model, [q.question for q in asked])
+                rows, kinds = sections.examples(asked, unit_list)
+                if sections.trainable(kinds):
+                    sections.save(sections.fit(model, qvecs[rows], kinds), build, model)
                 for i in range(0, len(asked), 256):
                     qcol.add(ids=[f"q{j}" for j in range(i, min(i + 256, len(asked)))],
                              embeddings=qvecs[i:i + 256].tolist(),

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from knowledge import embedders, labelled, query, ranker, store, units
+from knowledge import embedders, labelled, query, ranker, sections, store, units
 from knowledge.bm25 import BM25Index
 from knowledge.text import tokens
 from knowledge.types import Chunk
@@ -142,15 +142,36 @@ def _asked_votes(cases: list[Case], qvecs: np.ndarray, i: int) -> dict[int, tupl
     return labelled.votes(sims[top], answers)
 
 
+def _kind_classifiers(cases: list[Case], qvecs: np.ndarray, model: str) -> list:
+    """Per case, the section-kind classifier of its policy fitted without that question (out of
+    fold, `knowledge.sections`); None for a policy without labelled questions."""
+    out: list = [None] * len(cases)
+    for corp in {id(c.corpus): c.corpus for c in cases if c.corpus.own}.values():
+        mine = [n for n, c in enumerate(cases) if c.corpus is corp]
+        rows_, labels = [], []
+        for j, n in enumerate(mine):
+            for k in dict.fromkeys(sections.kind(str(corp.sections[u])) for u in sorted(cases[n].positive)):
+                rows_.append(j)
+                labels.append(k)
+        if not sections.trainable(labels):
+            continue
+        fitted = sections.out_of_fold(qvecs[mine], [cases[n].question for n in mine], rows_, labels, model)
+        for j, n in enumerate(mine):
+            out[n] = fitted[j]
+    return out
+
+
 def rows(cases: list[Case], model: str):
     qvecs = cached(model, [c.question for c in cases], as_query=True)
     atype = query.classifier("answer_type", model)
     aud = query.classifier("audience", model)
+    kinds = _kind_classifiers(cases, qvecs, model)
     out = []
     for n, (case, qv) in enumerate(zip(cases, qvecs, strict=True)):
         probs = atype.predict(qv).probs
         named = aud.predict(qv).label
         asked = _asked_votes(cases, qvecs, n)
+        raw = qv
         qv = query.expand(qv, case.lang, model)  # retrieval's search vector
         idx, d, b = candidates(case, model, qv, extra=asked)
         c = case.corpus
@@ -165,7 +186,8 @@ def rows(cases: list[Case], model: str):
                                 named=(auds == named) if named and named != "none" else None,
                                 shared=np.isin(auds, ("general", "cookies")),
                                 hub=hub[idx] if hub is not None else None,
-                                asked=np.array([asked.get(int(i), (0.0, 0.0)) for i in idx], dtype=np.float32))
+                                asked=np.array([asked.get(int(i), (0.0, 0.0)) for i in idx], dtype=np.float32),
+                                kind_p=sections.unit_probs(kinds[n], raw, c.sections[idx]))
         labels = np.array([i in case.positive for i in idx], dtype=np.float32)
         out.append((case, idx, d, b, feats, labels))
     return out

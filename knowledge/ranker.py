@@ -28,7 +28,8 @@ _DEFINES = re.compile(r"^\s*(?:an?|the)?\s*[\w-]+(?:\s+[\w-]+){0,3}\s+(?:is|are|
 UNIT_FEATURES = ("duration", "email", "postal", "url", "organisation", "intro", "bullet", "record", "short",
                  "long", "number", "negation", "modal", "defines")
 SIGNALS = ("dense", "dense_gap", "bm25", "bm25_top", "section_dense", "section_bm25", "rank_dense", "rank_bm25",
-           "heading", "heading_gap", "named_part", "shared_part", "csls", "csls_gap", "asked_max", "asked_sum")
+           "heading", "heading_gap", "named_part", "shared_part", "csls", "csls_gap", "asked_max", "asked_sum",
+           "kind_p", "kind_gap")
 
 
 def unit_features(unit: Unit) -> np.ndarray:
@@ -61,10 +62,12 @@ class RankerWeights:
 
 def signals(dense: np.ndarray, bm25: np.ndarray, sections: np.ndarray, heading: np.ndarray | None = None,
             named: np.ndarray | None = None, shared: np.ndarray | None = None,
-            hub: np.ndarray | None = None, asked: np.ndarray | None = None) -> np.ndarray:
+            hub: np.ndarray | None = None, asked: np.ndarray | None = None,
+            kind_p: np.ndarray | None = None) -> np.ndarray:
     """Per-candidate retrieval signals (rows follow the candidates' order). `heading`: similarity of
     the question to the unit's section heading; `named`: the unit is in the audience part the
-    question names; `shared`: the unit is in a part that applies to everyone."""
+    question names; `shared`: the unit is in a part that applies to everyone; `kind_p`: the
+    probability that the question asks about the unit's kind of section (`knowledge.sections`)."""
     n = len(dense)
     top_d = float(dense.max()) if n else 0.0
     top_b = float(bm25.max()) if n else 0.0
@@ -84,24 +87,26 @@ def signals(dense: np.ndarray, bm25: np.ndarray, sections: np.ndarray, heading: 
     shared = zeros if shared is None else shared.astype(np.float32)
     csls = dense - 0.5 * (zeros if hub is None else hub.astype(np.float32))
     a_max, a_sum = (zeros, zeros) if asked is None else (asked[:, 0].astype(np.float32), asked[:, 1].astype(np.float32))
+    kind_p = zeros if kind_p is None else kind_p.astype(np.float32)
     return np.stack([dense, dense - top_d, b_norm, np.log1p(bm25), sec_d, sec_b, rank_d, rank_b,
-                     heading, h_gap, named, shared, csls, csls - (csls.max() if n else 0.0), a_max, a_sum], axis=1)
+                     heading, h_gap, named, shared, csls, csls - (csls.max() if n else 0.0), a_max, a_sum,
+                     kind_p, kind_p - (kind_p.max() if n else 0.0)], axis=1)
 
 
 def features(dense: np.ndarray, bm25: np.ndarray, sections: np.ndarray, unit_feats: np.ndarray,
              type_probs: dict[str, float], *, heading: np.ndarray | None = None, named: np.ndarray | None = None,
              shared: np.ndarray | None = None, hub: np.ndarray | None = None,
-             asked: np.ndarray | None = None) -> np.ndarray:
+             asked: np.ndarray | None = None, kind_p: np.ndarray | None = None) -> np.ndarray:
     p = np.array([type_probs.get(t, 0.0) for t in ANSWER_TYPES], dtype=np.float32)
     cross = (p[None, :, None] * unit_feats[:, None, :]).reshape(len(dense), -1)
-    sig = signals(dense, bm25, sections, heading, named, shared, hub, asked)
+    sig = signals(dense, bm25, sections, heading, named, shared, hub, asked, kind_p)
     return np.concatenate([sig, unit_feats, cross], axis=1).astype(np.float32)
 
 
 def default_weights(model: str) -> RankerWeights:
     """Used only before `scripts/train_models.py` has produced fitted weights."""
     w = np.zeros(len(feature_names()), dtype=np.float32)
-    w[:len(SIGNALS)] = [6.0, 6.0, 1.5, 0.0, 2.0, 0.5, 1.0, 0.5, 2.0, 2.0, 1.0, 0.0, 0.0, 0.0, 2.0, 0.5]
+    w[:len(SIGNALS)] = [6.0, 6.0, 1.5, 0.0, 2.0, 0.5, 1.0, 0.5, 2.0, 2.0, 1.0, 0.0, 0.0, 0.0, 2.0, 0.5, 2.0, 1.0]
     return RankerWeights(model, w, -4.0, 0.1)
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from knowledge import labelled, ranker, store
+from knowledge import labelled, ranker, sections, store
 from knowledge.bm25 import BM25Index
 from knowledge.errors import InputError
 from knowledge.query import Query
@@ -146,7 +146,8 @@ class Retriever:
                                 heading=np.array([heads.get(s, 0.0) for s in secs], dtype=np.float32),
                                 named=(auds == named) if named else None, shared=np.isin(auds, SHARED_AUDIENCES),
                                 hub=np.asarray(hub, dtype=np.float32)[idx] if hub else None,
-                                asked=np.array([asked.get(int(i), (0.0, 0.0)) for i in idx], dtype=np.float32))
+                                asked=np.array([asked.get(int(i), (0.0, 0.0)) for i in idx], dtype=np.float32),
+                                kind_p=sections.unit_probs(self.index.section_kinds.get(query.model), query.vec, secs))
         scores = weights.score(feats)
         order = np.argsort(-scores)[:k]
         return [UnitHit(self.units[int(idx[j])], float(scores[j]), float(d[j]), float(b[j])) for j in order]

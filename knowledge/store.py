@@ -18,11 +18,12 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from knowledge.errors import IndexCorruptError, IndexMissingError
+from knowledge import sections
+from knowledge.errors import ConfigError, IndexCorruptError, IndexMissingError
 from knowledge.types import Chunk
 from knowledge.units import Unit
 
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6  # 6: a section-kind classifier per model (sections-<model>.npz)
 MANIFEST = "manifest.json"
 UNITS = "units.jsonl"
 CHUNKS = "chunks.jsonl"
@@ -94,6 +95,7 @@ class LoadedIndex:
     heading_collections: dict = field(default_factory=dict, compare=False)  # model -> heading collection
     hubs: dict = field(default_factory=dict, compare=False)  # model -> lang -> hubness per unit
     question_collections: dict = field(default_factory=dict, compare=False)  # model -> labelled questions
+    section_kinds: dict = field(default_factory=dict, compare=False)  # model -> section-kind classifier
 
     @property
     def build_id(self) -> str:
@@ -166,9 +168,13 @@ def load(kb_dir: Path, kb: str, chroma_url: str | None = None) -> LoadedIndex:
         where = f"the Chroma server at {chroma_url}" if chroma_url else "its vector store"
         raise IndexCorruptError(f"Index for '{kb}' cannot be read from {where} ({exc.__class__.__name__}); "
                                 f"check the server, or {rebuild_hint(kb)}.") from None
+    try:
+        kinds = {m: k for m in manifest["models"] if (k := sections.load(build, m)) is not None}
+    except ConfigError:
+        raise IndexCorruptError(f"The section classifier of '{kb}' is damaged; {rebuild_hint(kb)}.") from None
     return LoadedIndex(kb=kb, path=build, manifest=manifest, source=source, chunks=chunks, units=units,
                        public=public, profile=profile, collections=collections, heading_collections=headings,
-                       hubs=hubs, question_collections=asked)
+                       hubs=hubs, question_collections=asked, section_kinds=kinds)
 
 
 def verify(build: Path, kb: str) -> dict:

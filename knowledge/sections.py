@@ -1,0 +1,99 @@
+"""Which kind of section a question asks about — the data collected, the purposes, the recipients,
+the retention period, the DPO… — learned per policy from its labelled questions.
+
+A policy's sections repeat by kind across its audience parts (`students/VII-storage`,
+`staff/VII-storage`), so the kind is what a question's wording tells (the part is the audience
+classifier's job). At ingest a small classifier over question embeddings is fitted on the labelled
+questions (`knowledge.labelled`), each labelled with the kinds of the sections that answer it, and
+saved beside the index; at run time its probability for a unit's section kind is a ranker signal.
+"who gets my info?" and "qui a accès à mes données ?" point to the recipients sections because they
+mean what the labelled recipients questions mean, not because they share a word with a heading.
+
+The ranker is trained on out-of-fold probabilities (`out_of_fold`), as a question nobody labelled
+meets the classifier at run time. A policy without labelled questions has no classifier and the
+signal is 0 (the ranker's other signals decide)."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import numpy as np
+
+from knowledge import classify
+
+FILE = "sections-{model}.npz"
+MIN_QUESTIONS, MIN_KINDS = 20, 2  # below this a policy's labelled questions cannot train one
+C = 32.0  # out-of-fold kind accuracy on the bundled policy's labelled questions: 0.754 (C=16), 0.774 (C=64)
+
+
+def kind(section_id: str) -> str:
+    """`students/VII-storage` -> `VII-storage`; a section outside the audience parts keeps its slug."""
+    return section_id.split("/", 1)[-1]
+
+
+def examples(asked, units) -> tuple[list[int], list[str]]:
+    """(index of the labelled question, section kind) pairs: one per distinct kind of the sections
+    whose units answer it (a question answered in two kinds of section teaches both)."""
+    section_of = {u.unit_id: u.section_id for u in units}
+    rows, labels = [], []
+    for i, q in enumerate(asked):
+        for k in dict.fromkeys(kind(section_of[u]) for u in q.units if u in section_of):
+            rows.append(i)
+            labels.append(k)
+    return rows, labels
+
+
+def trainable(labels: list[str]) -> bool:
+    return len(labels) >= MIN_QUESTIONS and len(set(labels)) >= MIN_KINDS
+
+
+_fitted: dict[str, classify.EmbeddingClassifier] = {}  # content hash -> classifier (re-ingests of one policy)
+
+
+def fit(model: str, vectors: np.ndarray, labels: list[str]) -> classify.EmbeddingClassifier:
+    """One logistic regression (about a second on a policy's labelled questions), fitted once per
+    process for the same questions and labels. Not temperature-calibrated: the ranker learns how far
+    to trust it from out-of-fold fits made the same way (`out_of_fold`), which is what it meets."""
+    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+    key = hashlib.sha256(model.encode() + vectors.tobytes() + "\x00".join(labels).encode()).hexdigest()
+    if key not in _fitted:
+        if len(_fitted) >= 8:
+            _fitted.pop(next(iter(_fitted)))
+        _fitted[key], _ = classify.fit("sections", model, vectors, labels, c=C, calibrate=False)
+    return _fitted[key]
+
+
+def save(clf: classify.EmbeddingClassifier, build: Path, model: str) -> None:
+    clf.save(build / FILE.format(model=model))
+
+
+def load(build: Path, model: str) -> classify.EmbeddingClassifier | None:
+    path = build / FILE.format(model=model)
+    return classify.load(str(path)) if path.is_file() else None
+
+
+def unit_probs(clf: classify.EmbeddingClassifier | None, vec: np.ndarray, section_ids) -> np.ndarray:
+    """The classifier's probability for each unit's section kind (0 without a classifier)."""
+    if clf is None:
+        return np.zeros(len(section_ids), dtype=np.float32)
+    p = dict(zip(clf.classes, clf.probs(vec).tolist(), strict=True))
+    return np.array([p.get(kind(s), 0.0) for s in section_ids], dtype=np.float32)
+
+
+def out_of_fold(vectors: np.ndarray, groups: list[str], rows: list[int], labels: list[str], model: str,
+                folds: int = 5) -> list[classify.EmbeddingClassifier | None]:
+    """For each question (row of `vectors`), a classifier fitted without it nor any question of its
+    group (the same text), so training features look like run-time ones."""
+    keys = sorted(set(groups))
+    fold_of = {g: n % folds for n, g in enumerate(keys)}
+    out: list[classify.EmbeddingClassifier | None] = [None] * len(vectors)
+    for f in range(folds):
+        keep = [j for j, r in enumerate(rows) if fold_of[groups[r]] != f]
+        if not trainable([labels[j] for j in keep]):
+            continue
+        clf = fit(model, vectors[[rows[j] for j in keep]], [labels[j] for j in keep])
+        for i, g in enumerate(groups):
+            if fold_of[g] == f:
+                out[i] = clf
+    return out
