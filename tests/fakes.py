@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +16,28 @@ from knowledge.text import fold, stem
 
 DIM = 512
 ROOT = Path(__file__).resolve().parents[1]
+
+
+@lru_cache(maxsize=65536)
+def _feature(feat: str) -> int:
+    return int.from_bytes(hashlib.blake2b(feat.encode(), digest_size=4).digest(), "little") % DIM
+
+
+@lru_cache(maxsize=65536)
+def _hash_vec(text: str) -> np.ndarray:
+    """The same text gives the same vector: computed once per test process (a policy is embedded by
+    many tests' ingests, the training examples by every fake classifier)."""
+    v = np.zeros(DIM, dtype=np.float32)
+    for w in re.findall(r"[a-z0-9]+", fold(text)):
+        s = stem(w)
+        v[_feature(s)] += 1.0
+        for i in range(max(1, len(w) - 2)):
+            tri = w[i:i + 3]
+            v[_feature(tri)] += 1.0 if tri == s else 0.3
+    n = float(np.linalg.norm(v))
+    out = v / n if n else v
+    out.flags.writeable = False
+    return out
 
 
 class HashEmbedder:
@@ -27,14 +50,7 @@ class HashEmbedder:
         self.name = name
 
     def _vec(self, text: str) -> np.ndarray:
-        v = np.zeros(DIM, dtype=np.float32)
-        words = re.findall(r"[a-z0-9]+", fold(text))
-        for w in words:
-            for feat in (stem(w), *(w[i:i + 3] for i in range(max(1, len(w) - 2)))):
-                h = int.from_bytes(hashlib.blake2b(feat.encode(), digest_size=4).digest(), "little")
-                v[h % DIM] += 1.0 if feat == stem(w) else 0.3
-        n = float(np.linalg.norm(v))
-        return v / n if n else v
+        return _hash_vec(text).copy()
 
     def documents(self, texts: list[str]) -> np.ndarray:
         return np.stack([self._vec(t) for t in texts]) if texts else np.zeros((0, DIM), np.float32)
