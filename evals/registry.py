@@ -79,6 +79,10 @@ SUITES: dict[str, Suite] = {s.name: s for s in (
     Suite("guard_blind_d", "guard", f"Guard — blind set D ({H})", "guard_blind_d.jsonl", "D",
           needs_index=False, optional=True),
     Suite("guard_blind_e", "guard", f"Guard — blind set E ({H})", "guard_blind_e.jsonl", "E", needs_index=False),
+    Suite("answers_blind_d", "answers", f"Answers — blind set D ({H})", "answers_blind_d.jsonl", "D", blind=True),
+    Suite("dialogues_blind_4", "dialogues", f"Dialogues — blind set 4 ({H})", "dialogues_blind_4.jsonl", "4",
+          blind=True),
+    Suite("guard_blind_f", "guard", f"Guard — blind set F ({H})", "guard_blind_f.jsonl", "F", needs_index=False),
 )}
 
 
