@@ -12,7 +12,6 @@ rewritten from the state; a new question replaces the topic but keeps who the vi
 
 from __future__ import annotations
 
-import secrets
 import threading
 import time
 from collections import OrderedDict
@@ -123,10 +122,6 @@ class MemoryStateStore:
         self._timer = threading.Timer(self._purge_every, run)
         self._timer.daemon = True
         self._timer.start()
-
-
-def new_session_id() -> str:
-    return secrets.token_urlsafe(12)
 
 
 @dataclass(frozen=True)

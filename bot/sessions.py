@@ -10,7 +10,8 @@ import logging
 from collections.abc import Callable
 
 from bot.catalogue import LANGS
-from bot.conversation import State, StateStore, new_session_id
+from bot.conversation import State, StateStore
+from bot.types import new_session_id
 
 log = logging.getLogger("bot.engine")
 

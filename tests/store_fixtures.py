@@ -15,6 +15,7 @@ import time
 
 import pytest
 
+from bot.types import new_session_id
 from deploy.postgres import PgServer, as_postgres, find_bin  # noqa: E402 (the one local-PostgreSQL helper)
 from deploy.postgres import free_port as _free_port  # noqa: E402
 
@@ -98,7 +99,6 @@ def pg_store(pg_url):
 
 import hashlib  # noqa: E402
 import re  # noqa: E402
-import secrets  # noqa: E402
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 NOT_SAVED = "(Note: this exchange could not be saved.)"
@@ -173,7 +173,7 @@ class FakeEngine:
         self.asked += 1
         burn_cpu(self.cpu_s + self.cpu_per_char_s * len(message))
         inspection = self.guard.inspect(message, lang)
-        sid = session_id or secrets.token_urlsafe(16)
+        sid = session_id or new_session_id()
         state = self._load(sid)
         state["turns"] = state.get("turns", 0) + 1
         state["last"] = inspection.text[:200]

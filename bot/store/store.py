@@ -47,6 +47,7 @@ from bot.store.writes import (
     state_write,
     write_items,
 )
+from bot.types import new_session_id
 
 log = logging.getLogger("bot.store")
 TOKEN_BYTES = 32
@@ -60,7 +61,7 @@ def token_hash(token: str) -> str:
 def visitor_session(site: str | None, lang: str) -> tuple[object, str, str]:
     """(the write that creates it, id, secret token) for a new visitor session."""
     check_site_lang(site, lang)
-    session_id, token = secrets.token_urlsafe(16), secrets.token_urlsafe(TOKEN_BYTES)
+    session_id, token = new_session_id(), secrets.token_urlsafe(TOKEN_BYTES)
     return exchange(session_id, (), create=(site, lang, token_hash(token))), session_id, token
 
 
@@ -155,7 +156,7 @@ class ConversationStore:
     def create_session(self, site: str | None, lang: str, session_id: str | None = None) -> str:
         """Create a session without a visitor token (staff tools, CLI, tests), or return
         `session_id` unchanged if it already exists."""
-        session_id = secrets.token_urlsafe(16) if session_id is None else check_session_id(session_id)
+        session_id = new_session_id() if session_id is None else check_session_id(session_id)
         check_site_lang(site, lang)
         self.write([exchange(session_id, (), create=(site, lang))])
         return session_id

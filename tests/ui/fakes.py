@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import secrets
 import threading
 from pathlib import Path
 
-from bot.types import Answer, Citation, GuardReport
+from bot.types import Answer, Citation, GuardReport, new_session_id
 from guards.types import _GUARD_TOKEN, Finding, Inspection, Redacted
 from knowledge.types import Chunk
 
@@ -104,7 +103,7 @@ class FakeEngine:
             overlap = len(words & set(_WORD.findall((chunk.heading + " " + chunk.text).lower())))
             if overlap > score:
                 best, score = chunk, overlap
-        sid = session_id or secrets.token_urlsafe(12)
+        sid = session_id or new_session_id()
         report = GuardReport(text, inspection.findings,
                              "An e-mail address was removed." if inspection.findings else None)
         if best is None:
