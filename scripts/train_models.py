@@ -51,7 +51,11 @@ def _policyqa_questions(n: int, seed: int = 0) -> list[str]:
 
 
 def _labelled_audiences(langs) -> list[tuple[str, str]]:
-    """The policy's labelled questions as audience examples (their `audience`, or `none`)."""
+    """The policy's labelled questions as audience examples (their `audience`, or `none`): the first
+    labelling only (`source: training`). The second (`training_b`, 700 questions spread over every
+    section) serves retrieval — votes, section kinds, the ranker — not the audience classifier: with it,
+    out-of-fold audience accuracy rose 0.903 -> 0.907 but wrong-audience dialogue turns on blind set 3
+    went 6 -> 10 (measured in one run)."""
     import json
 
     out = []
