@@ -83,6 +83,9 @@ SUITES: dict[str, Suite] = {s.name: s for s in (
     Suite("dialogues_blind_4", "dialogues", f"Dialogues — blind set 4 ({H})", "dialogues_blind_4.jsonl", "4",
           blind=True),
     Suite("guard_blind_f", "guard", f"Guard — blind set F ({H})", "guard_blind_f.jsonl", "F", needs_index=False),
+    Suite("answers_blind_e", "answers", f"Answers — blind set E ({H})", "answers_blind_e.jsonl", "E", blind=True),
+    Suite("dialogues_blind_5", "dialogues", f"Dialogues — blind set 5 ({H})", "dialogues_blind_5.jsonl", "5",
+          blind=True),
 )}
 
 
