@@ -32,11 +32,11 @@ class Trace(TypedDict, total=False):
     error: str
 
 
-
 def new_session_id() -> str:
     """THE session id: 128 random bits as 32 hex characters. Letters and digits only, so an id never
     starts like a spreadsheet formula ('-', '=', '+', '@') and is never escaped in a CSV export."""
     return secrets.token_hex(16)
+
 
 @dataclass(frozen=True)
 class Citation:

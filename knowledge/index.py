@@ -129,7 +129,8 @@ def _build(build: Path, kb: str, text: str, chunks, unit_list, public, profile: 
                 qcol = client.create_collection(store.collection_name(manifest["build_id"], model, "q"),
                                                 metadata={"hnsw:space": "cosine"}, embedding_function=None)
                 qvecs = embedders.embed_queries(model, [q.question for q in asked])
-                rows, kinds = sections.examples(asked, unit_list)
+                section_of = {u.unit_id: u.section_id for u in unit_list}
+                rows, kinds = sections.examples([[section_of[u] for u in q.units] for q in asked])
                 if sections.trainable(kinds):
                     sections.save(sections.fit(model, qvecs[rows], kinds), build, model)
                 for i in range(0, len(asked), 256):

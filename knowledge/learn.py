@@ -148,11 +148,8 @@ def _kind_classifiers(cases: list[Case], qvecs: np.ndarray, model: str) -> list:
     out: list = [None] * len(cases)
     for corp in {id(c.corpus): c.corpus for c in cases if c.corpus.own}.values():
         mine = [n for n, c in enumerate(cases) if c.corpus is corp]
-        rows_, labels = [], []
-        for j, n in enumerate(mine):
-            for k in dict.fromkeys(sections.kind(str(corp.sections[u])) for u in sorted(cases[n].positive)):
-                rows_.append(j)
-                labels.append(k)
+        rows_, labels = sections.examples([[str(corp.sections[u]) for u in sorted(cases[n].positive)]
+                                           for n in mine])
         if not sections.trainable(labels):
             continue
         fitted = sections.out_of_fold(qvecs[mine], [cases[n].question for n in mine], rows_, labels, model)

@@ -32,13 +32,13 @@ def kind(section_id: str) -> str:
     return section_id.split("/", 1)[-1]
 
 
-def examples(asked, units) -> tuple[list[int], list[str]]:
-    """(index of the labelled question, section kind) pairs: one per distinct kind of the sections
-    whose units answer it (a question answered in two kinds of section teaches both)."""
-    section_of = {u.unit_id: u.section_id for u in units}
+def examples(answering) -> tuple[list[int], list[str]]:
+    """`answering`: per labelled question, the section ids of the units that answer it. Returns
+    (index of the question, section kind) pairs: one per distinct kind (a question answered in two
+    kinds of section teaches both)."""
     rows, labels = [], []
-    for i, q in enumerate(asked):
-        for k in dict.fromkeys(kind(section_of[u]) for u in q.units if u in section_of):
+    for i, section_ids in enumerate(answering):
+        for k in dict.fromkeys(kind(s) for s in section_ids):
             rows.append(i)
             labels.append(k)
     return rows, labels

@@ -41,7 +41,8 @@ LABELLED = [
 def fitted():
     units = [_unit(f"u{i}", sid) for i, (_q, _l, sid) in enumerate(LABELLED)]
     asked = [Labelled(q, lang, (f"u{i}",)) for i, (q, lang, _s) in enumerate(LABELLED)]
-    rows, kinds = sections.examples(asked, units)
+    section_of = {u.unit_id: u.section_id for u in units}
+    rows, kinds = sections.examples([[section_of[u] for u in q.units] for q in asked])
     assert sections.trainable(kinds)
     return sections.fit("e5", EMB.queries([q.question for q in asked])[rows], kinds)
 
