@@ -22,6 +22,7 @@ class Trace(TypedDict, total=False):
     from_pending: bool
     best_score: float | None
     threshold: float
+    answerable: float | None  # the answerability check's probability that the policy answers
     audiences: list[str]  # clarification options
     hits: list[dict]  # top units: section_id, score, dense, bm25, text
     chosen: list[dict]

@@ -86,6 +86,10 @@ SUITES: dict[str, Suite] = {s.name: s for s in (
     Suite("answers_blind_e", "answers", f"Answers — blind set E ({H})", "answers_blind_e.jsonl", "E", blind=True),
     Suite("dialogues_blind_5", "dialogues", f"Dialogues — blind set 5 ({H})", "dialogues_blind_5.jsonl", "5",
           blind=True),
+    Suite("guard_blind_g", "guard", f"Guard — blind set G ({H})", "guard_blind_g.jsonl", "G", needs_index=False),
+    Suite("answers_blind_f", "answers", f"Answers — blind set F ({H})", "answers_blind_f.jsonl", "F", blind=True),
+    Suite("dialogues_blind_6", "dialogues", f"Dialogues — blind set 6 ({H})", "dialogues_blind_6.jsonl", "6",
+          blind=True),
 )}
 
 

@@ -79,7 +79,7 @@ def _up_to_date(kb_dir: Path, kb: str, wanted: dict) -> dict | None:
     except KnowledgeError:
         return None
     keys = ("format", "content_sha256", "profile_sha256", "parser", "chunker", "units_version", "models", "reference",
-            "labelled")
+            "labelled", "unanswerable_sha256")
     return manifest if all(manifest.get(k) == wanted.get(k) for k in keys) else None
 
 
@@ -110,6 +110,8 @@ def _build(build: Path, kb: str, text: str, chunks, unit_list, public, profile: 
     headings = store.section_headings(unit_list)
     hubs: dict = {}
     asked = labelled.tie(labelled.read(profile.data), unit_list, text)
+    negatives = labelled.read(profile.data, "unanswerable_questions")
+    manifest["unanswerable"] = len(negatives)
     with tqdm(total=len(unit_list) * len(MODELS), desc=f"Embedding {kb}", unit="unit", disable=not progress,
               leave=False) as bar:
         for model in MODELS:
@@ -137,6 +139,14 @@ def _build(build: Path, kb: str, text: str, chunks, unit_list, public, profile: 
                     qcol.add(ids=[f"q{j}" for j in range(i, min(i + 256, len(asked)))],
                              embeddings=qvecs[i:i + 256].tolist(),
                              metadatas=[{"units": "|".join(q.units), "lang": q.lang} for q in asked[i:i + 256]])
+            if negatives:  # near-topic questions the policy does not answer (knowledge.answerable)
+                ncol = client.create_collection(store.collection_name(manifest["build_id"], model, "n"),
+                                                metadata={"hnsw:space": "cosine"}, embedding_function=None)
+                nvecs = embedders.embed_queries(model, [r["question"] for r in negatives])
+                for i in range(0, len(negatives), 256):
+                    ncol.add(ids=[f"n{j}" for j in range(i, min(i + 256, len(negatives)))],
+                             embeddings=nvecs[i:i + 256].tolist(),
+                             metadatas=[{"lang": str(r.get("lang", "en"))} for r in negatives[i:i + 256]])
             hcol = client.create_collection(store.collection_name(manifest["build_id"], model, "h"),
                                             metadata={"hnsw:space": "cosine"}, embedding_function=None)
             hcol.add(ids=list(headings), embeddings=embedders.embed_documents(model, list(headings.values())).tolist())
@@ -165,7 +175,7 @@ def _drop_build(build: Path, chroma_url: str | None) -> None:
             manifest = json.loads((build / store.MANIFEST).read_text(encoding="utf-8"))
             client = store.chroma_client(None, chroma_url)
             for model in manifest.get("models", {}):
-                for kind in ("u", "h", "q"):
+                for kind in ("u", "h", "q", "n"):
                     client.delete_collection(store.collection_name(manifest["build_id"], model, kind))
     store.forget_client(build / "chroma")
     shutil.rmtree(build, ignore_errors=True)
@@ -198,6 +208,8 @@ def ingest(source: Path | None = None, kb: str | None = None, *, root: Path, def
         "models": {m: embedders.get(m).version for m in MODELS},
         "reference": {m: _file_sha(query.MODELS_DIR / f"reference-{m}.npz") for m in MODELS},
         "labelled": _file_sha(labelled.path_of(prof.data)) if labelled.path_of(prof.data) else "",
+        "unanswerable_sha256": _file_sha(negative) if (negative := labelled.path_of(prof.data, "unanswerable_questions"))
+        else "",
         "chunks": len(chunks), "units": len(unit_list), "sections": len({c.section_id for c in chunks}),
     }
     kb_dir = root / kb

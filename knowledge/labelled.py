@@ -27,25 +27,30 @@ class Labelled:
     units: tuple[str, ...]  # unit ids that answer it
 
 
-def path_of(profile_data: dict) -> Path | None:
-    name = profile_data.get("labelled_questions")
+def path_of(profile_data: dict, key: str = "labelled_questions") -> Path | None:
+    """The file a profile names under `key` (`labelled_questions` or `unanswerable_questions`)."""
+    name = profile_data.get(key)
     if not name:
         return None
     return Path(name) if Path(name).is_absolute() else PROFILES_DIR / name
 
 
-def read(profile_data: dict) -> list[dict]:
-    path = path_of(profile_data)
+def read(profile_data: dict, key: str = "labelled_questions") -> list[dict]:
+    """The rows of a profile's labelled questions; with `key="unanswerable_questions"`, the near-topic
+    questions it does not answer (`question` and `lang` only; `section_ids` not needed)."""
+    path = path_of(profile_data, key)
     if path is None:
         return []
+    need_sections = key == "labelled_questions"
     rows = []
     try:
         with path.open(encoding="utf-8") as fh:
             for n, line in enumerate(fh, 1):
                 if line.strip():
                     row = json.loads(line)
-                    if not isinstance(row.get("question"), str) or not isinstance(row.get("section_ids"), list):
-                        raise ValueError(f"line {n} needs 'question' and 'section_ids'")
+                    if not isinstance(row.get("question"), str) or \
+                            (need_sections and not isinstance(row.get("section_ids"), list)):
+                        raise ValueError(f"line {n} needs 'question'" + (" and 'section_ids'" if need_sections else ""))
                     rows.append(row)
     except (OSError, ValueError) as exc:
         raise ConfigError(f"Labelled questions {path} are unreadable ({exc}); fix or remove the file.") from None

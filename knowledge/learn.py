@@ -46,6 +46,7 @@ class Case:
     lang: str
     positive: set  # unit indices
     answerable: bool = True
+    group: str = ""  # labelled questions of one group (one writer's set) never vote for each other
 
 
 def cached(model: str, texts: list[str], *, as_query: bool) -> np.ndarray:
@@ -101,9 +102,11 @@ def policyqa(split: str, models=MODELS, root: Path | None = None) -> list[Case]:
     return cases
 
 
-def own_policy(kb_dir: Path, models=MODELS) -> list[Case]:
+def own_policy(kb_dir: Path, models=MODELS, with_unanswerable: bool = False) -> list[Case]:
     """The labelled questions of a built knowledge base (its profile's `labelled_questions`: the dev
-    sets and the training questions; never a holdout or blind set), tied to units as ingest ties them."""
+    sets and the training questions; never a holdout or blind set), tied to units as ingest ties them,
+    each in its writer's group (`source`). `with_unanswerable`: also its `unanswerable_questions`
+    (no positive unit, `answerable=False`)."""
     build = kb_dir.resolve()
     unit_list = [units.Unit(**json.loads(line)) for line in (build / "units.jsonl").open(encoding="utf-8")]
     source = (build / "source.txt").read_text(encoding="utf-8")
@@ -113,8 +116,14 @@ def own_policy(kb_dir: Path, models=MODELS) -> list[Case]:
     corp = corpus(str(kb_dir.name), [], unit_list, models)
     corp.own = True
     pos_of = {u.unit_id: k for k, u in enumerate(unit_list)}
-    return [Case(corp, q.question, q.lang, {pos_of[u] for u in q.units})
-            for q in labelled.tie(labelled.read(profile), unit_list, source)]
+    rows_ = labelled.read(profile)
+    source_of = {r["question"]: str(r.get("source", "dev")) for r in reversed(rows_)}
+    cases = [Case(corp, q.question, q.lang, {pos_of[u] for u in q.units}, group=source_of.get(q.question, "dev"))
+             for q in labelled.tie(rows_, unit_list, source)]
+    if with_unanswerable:  # near-topic questions it does not answer, in 5 groups for out-of-fold fits
+        cases += [Case(corp, r["question"], str(r.get("lang", "en")), set(), False, f"unanswerable{i % 5}")
+                  for i, r in enumerate(labelled.read(profile, "unanswerable_questions"))]
+    return cases
 
 
 def candidates(case: Case, model: str, qvec: np.ndarray, extra=()) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -130,11 +139,14 @@ def candidates(case: Case, model: str, qvec: np.ndarray, extra=()) -> tuple[np.n
     return idx, d, bm[idx].astype(np.float32)
 
 
-def _asked_votes(cases: list[Case], qvecs: np.ndarray, i: int) -> dict[int, tuple[float, float]]:
+def _asked_votes(cases: list[Case], qvecs: np.ndarray, i: int, by_group: bool = False) -> dict[int, tuple[float, float]]:
     """What the labelled-question neighbours of case i vote for, leaving the question itself (and
-    its exact repeats) out, as at run time for a question nobody labelled."""
-    own = [j for j, c in enumerate(cases) if c.corpus is cases[i].corpus and c.question != cases[i].question]
-    if not own or not getattr(cases[i].corpus, "own", False):
+    its exact repeats) out, as at run time for a question nobody labelled; `by_group`: its whole
+    writer's group out too (the answerability check's rows)."""
+    me = cases[i]
+    own = [j for j, c in enumerate(cases) if c.corpus is me.corpus and c.positive and c.question != me.question
+           and not (by_group and c.group == me.group)]
+    if not own or not getattr(me.corpus, "own", False):
         return {}
     sims = qvecs[own] @ qvecs[i]
     top = np.argsort(-sims)[:labelled.NEIGHBOURS]
@@ -158,7 +170,7 @@ def _kind_classifiers(cases: list[Case], qvecs: np.ndarray, model: str) -> list:
     return out
 
 
-def rows(cases: list[Case], model: str):
+def rows(cases: list[Case], model: str, by_group: bool = False):
     qvecs = cached(model, [c.question for c in cases], as_query=True)
     atype = query.classifier("answer_type", model)
     aud = query.classifier("audience", model)
@@ -167,7 +179,7 @@ def rows(cases: list[Case], model: str):
     for n, (case, qv) in enumerate(zip(cases, qvecs, strict=True)):
         probs = atype.predict(qv).probs
         named = aud.predict(qv).label
-        asked = _asked_votes(cases, qvecs, n)
+        asked = _asked_votes(cases, qvecs, n, by_group)
         raw = qv
         qv = query.expand(qv, case.lang, model)  # retrieval's search vector
         idx, d, b = candidates(case, model, qv, extra=asked)
@@ -240,3 +252,29 @@ def not_found_threshold(weights: ranker.RankerWeights, own_rows, answerable_reca
     return float(np.quantile(tops, 1 - answerable_recall)) if tops else 0.0
 
 
+
+
+def answerability_rows(own_rows, weights: ranker.RankerWeights, model: str):
+    """The answerability check's training rows (`knowledge.answerable.features`) for the policy's
+    labelled and unanswerable questions, each scored as at run time by a question nobody labelled:
+    its neighbours come from other writers' groups only (a writer's paraphrases would flatter it)."""
+    from knowledge import answerable
+
+    cases = [r[0] for r in own_rows]
+    qvecs = cached(model, [c.question for c in cases], as_query=True)
+    sims = qvecs @ qvecs.T
+    groups = np.array([c.group for c in cases])
+    is_pos = np.array([c.answerable for c in cases])
+    votes, kind_p = ranker.SIGNALS.index("asked_max"), ranker.SIGNALS.index("kind_p")
+    X = []
+    for n, (case, _idx, d, _b, f, _lab) in enumerate(own_rows):
+        s = weights.score(f)
+        order = np.argsort(-s)
+        top = order[0]
+        other = groups != case.group
+        pos = sims[n, is_pos & other]
+        neg = sims[n, ~is_pos & other]
+        X.append(answerable.features(float(s[top]), float(s[order[1]]) if len(order) > 1 else 0.0, float(d[top]),
+                                     float(f[top, votes]), float(f[top, kind_p]), np.sort(pos)[-answerable.K:],
+                                     np.sort(neg)[-answerable.K:]))
+    return np.array(X), is_pos, groups.tolist()

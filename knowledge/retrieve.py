@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from knowledge import labelled, ranker, sections, store
+from knowledge import answerable, labelled, ranker, sections, store
 from knowledge.bm25 import BM25Index
 from knowledge.errors import InputError
 from knowledge.query import Query
@@ -150,7 +150,9 @@ class Retriever:
                                 kind_p=sections.unit_probs(self.index.section_kinds.get(query.model), query.vec, secs))
         scores = weights.score(feats)
         order = np.argsort(-scores)[:k]
-        return [UnitHit(self.units[int(idx[j])], float(scores[j]), float(d[j]), float(b[j])) for j in order]
+        votes, kind_p = ranker.SIGNALS.index("asked_max"), ranker.SIGNALS.index("kind_p")
+        return [UnitHit(self.units[int(idx[j])], float(scores[j]), float(d[j]), float(b[j]),
+                        {"votes": float(feats[j, votes]), "kind_p": float(feats[j, kind_p])}) for j in order]
 
     def search(self, query: Query, *, k: int = 5, audience: str | None = None) -> list[Hit]:
         """Chunks best first (each scored by its best unit): the `privacybot search` contract."""
@@ -168,6 +170,31 @@ class Retriever:
 
     def not_found_threshold(self, model: str) -> float:
         return ranker.load_weights(model).not_found
+
+    def _neighbour_sims(self, collections: dict, query: Query) -> np.ndarray | None:
+        col = collections.get(query.model)
+        if col is None:
+            return None
+        got = col.query(query_embeddings=[query.vec.tolist()], n_results=min(answerable.K, col.count()),
+                        include=["distances"])
+        return np.array([1.0 - float(d) for d in got["distances"][0]], dtype=np.float64)
+
+    def answered(self, query: Query, hits: list[UnitHit], threshold: float) -> tuple[bool, float | None]:
+        """Whether the policy answers the question, and the answerability check's probability (None
+        when it does not apply: no fitted check, or a policy without unanswerable questions). The
+        ranker's not-found threshold always applies; the check can only refuse more."""
+        if not hits or hits[0].score < threshold:
+            return False, None
+        verifier = answerable.load(query.model)
+        neg = self._neighbour_sims(self.index.unanswerable_collections, query)
+        pos = self._neighbour_sims(self.index.question_collections, query)
+        if verifier is None or neg is None or pos is None:
+            return True, None
+        top = hits[0]
+        row = answerable.features(top.score, hits[1].score if len(hits) > 1 else 0.0, top.dense,
+                                  top.features.get("votes", 0.0), top.features.get("kind_p", 0.0), pos, neg)
+        p = verifier.prob(row)
+        return p >= verifier.cut, p
 
 
 _cache: dict[tuple[str, str], Retriever] = {}

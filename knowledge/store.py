@@ -23,7 +23,7 @@ from knowledge.errors import ConfigError, IndexCorruptError, IndexMissingError
 from knowledge.types import Chunk
 from knowledge.units import Unit
 
-FORMAT_VERSION = 6  # 6: a section-kind classifier per model (sections-<model>.npz)
+FORMAT_VERSION = 7  # 6: a section-kind classifier per model (sections-<model>.npz); 7: unanswerable questions
 MANIFEST = "manifest.json"
 UNITS = "units.jsonl"
 CHUNKS = "chunks.jsonl"
@@ -35,7 +35,8 @@ def rebuild_hint(kb: str) -> str:
 
 
 def collection_name(build_id: str, model: str, kind: str = "u") -> str:
-    """Chroma collection of one build and model: `u` answer units, `h` section headings (names are
+    """Chroma collection of one build and model: `u` answer units, `h` section headings, `q` labelled
+    questions, `n` questions the policy does not answer (names are
     3-63 chars of [a-zA-Z0-9._-]; the model comes first so a long build id cannot cut it off)."""
     return f"{kind}-{model}-{build_id}"[:63]
 
@@ -96,6 +97,7 @@ class LoadedIndex:
     hubs: dict = field(default_factory=dict, compare=False)  # model -> lang -> hubness per unit
     question_collections: dict = field(default_factory=dict, compare=False)  # model -> labelled questions
     section_kinds: dict = field(default_factory=dict, compare=False)  # model -> section-kind classifier
+    unanswerable_collections: dict = field(default_factory=dict, compare=False)  # model -> near-topic unanswered
 
     @property
     def build_id(self) -> str:
@@ -151,7 +153,7 @@ def load(kb_dir: Path, kb: str, chroma_url: str | None = None) -> LoadedIndex:
         raise IndexCorruptError(f"Index for '{kb}' is incomplete (counts differ from its manifest); {rebuild_hint(kb)}.")
     if any(source[u.start:u.end] != u.text for u in units[:: max(1, len(units) // 50)]):
         raise IndexCorruptError(f"Index for '{kb}' does not match its source text; {rebuild_hint(kb)}.")
-    collections, headings, asked = {}, {}, {}
+    collections, headings, asked, negatives = {}, {}, {}, {}
     try:
         client = chroma_client(build / "chroma", chroma_url)
         for model in manifest["models"]:
@@ -162,6 +164,8 @@ def load(kb_dir: Path, kb: str, chroma_url: str | None = None) -> LoadedIndex:
             headings[model] = client.get_collection(collection_name(manifest["build_id"], model, "h"))
             if manifest.get("labelled"):
                 asked[model] = client.get_collection(collection_name(manifest["build_id"], model, "q"))
+            if manifest.get("unanswerable"):
+                negatives[model] = client.get_collection(collection_name(manifest["build_id"], model, "n"))
     except IndexCorruptError:
         raise
     except Exception as exc:  # chroma raises many types on a damaged or unreachable store
@@ -174,7 +178,8 @@ def load(kb_dir: Path, kb: str, chroma_url: str | None = None) -> LoadedIndex:
         raise IndexCorruptError(f"The section classifier of '{kb}' is damaged; {rebuild_hint(kb)}.") from None
     return LoadedIndex(kb=kb, path=build, manifest=manifest, source=source, chunks=chunks, units=units,
                        public=public, profile=profile, collections=collections, heading_collections=headings,
-                       hubs=hubs, question_collections=asked, section_kinds=kinds)
+                       hubs=hubs, question_collections=asked, section_kinds=kinds,
+                       unanswerable_collections=negatives)
 
 
 def verify(build: Path, kb: str) -> dict:

@@ -35,7 +35,7 @@ def _models(request, monkeypatch):
         yield
         return
     from bot import routing
-    from knowledge import query, ranker
+    from knowledge import answerable, query, ranker
     from tests.fakes import HashEmbedder
 
     models = request.getfixturevalue("fake_models_dir")
@@ -43,10 +43,13 @@ def _models(request, monkeypatch):
     for module in (query, routing):
         monkeypatch.setattr(module, "MODELS_DIR", models)
     monkeypatch.setattr(ranker, "MODELS_DIR", models)  # no fitted weights there: the defaults
+    monkeypatch.setattr(answerable, "MODELS_DIR", models)  # nor an answerability check: not applied
     ranker.load_weights.cache_clear()
+    answerable.load.cache_clear()
     yield
     embedders.use_factory(None)
     ranker.load_weights.cache_clear()
+    answerable.load.cache_clear()
 
 
 def _ingest(home, **kw):

@@ -1,5 +1,5 @@
 """From ranked answer units to what the answer rests on: whether the policy answers at all (the
-ranker's calibrated not-found threshold), whether the answer depends on who is asking (the best
+ranker's calibrated not-found threshold, then the learned answerability check), whether the answer depends on who is asking (the best
 statements of several audience parts differ), and which units to quote (the best one, with close
 runners-up of the same section; a list's intro with its items when the question wants a list)."""
 
@@ -28,6 +28,7 @@ class Composition:
     chosen: list[UnitHit] = field(default_factory=list)
     spans: list[tuple[int, int]] = field(default_factory=list)  # quote offsets in the source, per chosen unit
     conflict: list[str] = field(default_factory=list)  # audiences to ask about (empty: no need)
+    answerable: float | None = None  # the answerability check's probability (None: not applied)
 
 
 def _norm(text: str) -> set[str]:
@@ -119,9 +120,10 @@ def compose(retriever: Retriever, query: Query, *, audience: str | None, answer_
     hits = hits if hits is not None else rank(retriever, query, audience)
     if audience and audience in retriever.audiences:  # that part, and the parts that apply to everyone
         hits = [h for h in hits if h.unit.audience in (audience, *SHARED_AUDIENCES)]
-    if not hits or hits[0].score < threshold:
-        return Composition(hits, False)
-    comp = Composition(hits, True)
+    found, p = retriever.answered(query, hits, threshold)
+    if not found:
+        return Composition(hits, False, answerable=p)
+    comp = Composition(hits, True, answerable=p)
     if not (audience and audience in retriever.audiences) and ask_audience:
         comp.conflict = audience_conflict(hits, retriever)
         if comp.conflict:

@@ -45,7 +45,8 @@ def answer(query: Query, turn: Turn, state: State, retriever: Retriever, thresho
                            ask_audience=not turn.from_pending, hits=hits)
     trace = dict(base, answer_type=answer_type, audience=turn.audience, threshold=round(threshold, 4),
                  rewritten_question=turn.question if turn.rewritten else None, from_pending=turn.from_pending,
-                 best_score=round(comp.hits[0].score, 4) if comp.hits else None, hits=_hits_trace(comp.hits))
+                 best_score=round(comp.hits[0].score, 4) if comp.hits else None, hits=_hits_trace(comp.hits),
+                 answerable=None if comp.answerable is None else round(comp.answerable, 4))
     if not comp.found:
         trace["intent"] = "not_found"
         text = t("refusal_not_found", lang)
