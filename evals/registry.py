@@ -90,6 +90,10 @@ SUITES: dict[str, Suite] = {s.name: s for s in (
     Suite("answers_blind_f", "answers", f"Answers — blind set F ({H})", "answers_blind_f.jsonl", "F", blind=True),
     Suite("dialogues_blind_6", "dialogues", f"Dialogues — blind set 6 ({H})", "dialogues_blind_6.jsonl", "6",
           blind=True),
+    Suite("guard_blind_h", "guard", f"Guard — blind set H ({H})", "guard_blind_h.jsonl", "H", needs_index=False),
+    Suite("answers_blind_g", "answers", f"Answers — blind set G ({H})", "answers_blind_g.jsonl", "G", blind=True),
+    Suite("dialogues_blind_7", "dialogues", f"Dialogues — blind set 7 ({H})", "dialogues_blind_7.jsonl", "7",
+          blind=True),
 )}
 
 

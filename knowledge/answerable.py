@@ -62,7 +62,7 @@ class Verifier:
         return 1.0 / (1.0 + np.exp(-z))
 
     def answered(self, row: np.ndarray) -> bool:
-        return self.prob(row) >= self.cut
+        return bool(self.prob(row) >= self.cut)
 
     def to_json(self, report: dict | None = None) -> str:
         return json.dumps({"model": self.model, "features": list(FEATURES), "mean": self.mean.round(6).tolist(),
