@@ -94,6 +94,10 @@ SUITES: dict[str, Suite] = {s.name: s for s in (
     Suite("answers_blind_g", "answers", f"Answers — blind set G ({H})", "answers_blind_g.jsonl", "G", blind=True),
     Suite("dialogues_blind_7", "dialogues", f"Dialogues — blind set 7 ({H})", "dialogues_blind_7.jsonl", "7",
           blind=True),
+    Suite("guard_blind_i", "guard", f"Guard — blind set I ({H})", "guard_blind_i.jsonl", "I", needs_index=False),
+    Suite("answers_blind_h", "answers", f"Answers — blind set H ({H})", "answers_blind_h.jsonl", "H", blind=True),
+    Suite("dialogues_blind_8", "dialogues", f"Dialogues — blind set 8 ({H})", "dialogues_blind_8.jsonl", "8",
+          blind=True),
 )}
 
 
