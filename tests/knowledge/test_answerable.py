@@ -107,3 +107,19 @@ def test_the_built_index_carries_the_unanswerable_questions(fake_kb):
              .read_text(encoding="utf-8").splitlines() if x.strip()]
     assert manifest["unanswerable"] == len(lines) > 0
     assert retriever.index.unanswerable_collections["e5"].count() == len(lines)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question, lang, fact", [
+    ("How long do you keep the footage from the campus cameras?", "en", r"30 days|thirty"),
+    ("What is the e-mail address of your data protection officer?", "en", r"dpo@omneseducation\.com"),
+    ("Vous gardez les images de vidéosurveillance combien de temps ?", "fr", r"30 (jours|days)|trente"),
+    ("C'est quoi l'adresse mail du délégué à la protection des données ?", "fr", r"dpo@omneseducation\.com"),
+])
+def test_with_the_real_models_the_check_runs_and_keeps_plain_answers(engine, question, lang, fact):
+    import re
+
+    a = engine.ask(question, lang=lang, record=False)
+    assert a.kind == "answer" and a.citations
+    assert a.trace["answerable"] is not None and a.trace["answerable"] >= answerable.load("e5").cut
+    assert re.search(fact, a.text + " ".join(c.quote for c in a.citations), re.I)
