@@ -95,6 +95,19 @@ def _write_jsonl(path: Path, rows) -> None:
             fh.write(json.dumps(dataclasses.asdict(row), ensure_ascii=False) + "\n")
 
 
+def _question_collection(client, build_id: str, model: str, kind: str, questions: list[str],
+                         metadatas: list[dict]) -> np.ndarray:
+    """Embed labelled questions as queries into the build's `kind` collection (`q`: answered, `n`: not
+    answered; ids `<kind><n>`); returns their vectors."""
+    col = client.create_collection(store.collection_name(build_id, model, kind), metadata={"hnsw:space": "cosine"},
+                                   embedding_function=None)
+    vecs = embedders.embed_queries(model, questions)
+    for i in range(0, len(questions), 256):
+        col.add(ids=[f"{kind}{j}" for j in range(i, min(i + 256, len(questions)))],
+                embeddings=vecs[i:i + 256].tolist(), metadatas=metadatas[i:i + 256])
+    return vecs
+
+
 def _build(build: Path, kb: str, text: str, chunks, unit_list, public, profile: Profile, manifest: dict,
            chroma_url: str | None, progress: bool) -> None:
     from tqdm import tqdm
@@ -128,25 +141,15 @@ def _build(build: Path, kb: str, text: str, chunks, unit_list, public, profile: 
                 bar.update(len(part))
             hubs[model] = query.hubness(np.concatenate(model_vecs), model)
             if asked:
-                qcol = client.create_collection(store.collection_name(manifest["build_id"], model, "q"),
-                                                metadata={"hnsw:space": "cosine"}, embedding_function=None)
-                qvecs = embedders.embed_queries(model, [q.question for q in asked])
+                qvecs = _question_collection(client, manifest["build_id"], model, "q", [q.question for q in asked],
+                                             [{"units": "|".join(q.units), "lang": q.lang} for q in asked])
                 section_of = {u.unit_id: u.section_id for u in unit_list}
                 rows, kinds = sections.examples([[section_of[u] for u in q.units] for q in asked])
                 if sections.trainable(kinds):
                     sections.save(sections.fit(model, qvecs[rows], kinds), build, model)
-                for i in range(0, len(asked), 256):
-                    qcol.add(ids=[f"q{j}" for j in range(i, min(i + 256, len(asked)))],
-                             embeddings=qvecs[i:i + 256].tolist(),
-                             metadatas=[{"units": "|".join(q.units), "lang": q.lang} for q in asked[i:i + 256]])
             if negatives:  # near-topic questions the policy does not answer (knowledge.answerable)
-                ncol = client.create_collection(store.collection_name(manifest["build_id"], model, "n"),
-                                                metadata={"hnsw:space": "cosine"}, embedding_function=None)
-                nvecs = embedders.embed_queries(model, [r["question"] for r in negatives])
-                for i in range(0, len(negatives), 256):
-                    ncol.add(ids=[f"n{j}" for j in range(i, min(i + 256, len(negatives)))],
-                             embeddings=nvecs[i:i + 256].tolist(),
-                             metadatas=[{"lang": str(r.get("lang", "en"))} for r in negatives[i:i + 256]])
+                _question_collection(client, manifest["build_id"], model, "n", [r["question"] for r in negatives],
+                                     [{"lang": str(r.get("lang", "en"))} for r in negatives])
             hcol = client.create_collection(store.collection_name(manifest["build_id"], model, "h"),
                                             metadata={"hnsw:space": "cosine"}, embedding_function=None)
             hcol.add(ids=list(headings), embeddings=embedders.embed_documents(model, list(headings.values())).tolist())

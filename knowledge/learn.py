@@ -252,8 +252,6 @@ def not_found_threshold(weights: ranker.RankerWeights, own_rows, answerable_reca
     return float(np.quantile(tops, 1 - answerable_recall)) if tops else 0.0
 
 
-
-
 def answerability_rows(own_rows, weights: ranker.RankerWeights, model: str):
     """The answerability check's training rows (`knowledge.answerable.features`) for the policy's
     labelled and unanswerable questions, each scored as at run time by a question nobody labelled:

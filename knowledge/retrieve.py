@@ -186,9 +186,11 @@ class Retriever:
         if not hits or hits[0].score < threshold:
             return False, None
         verifier = answerable.load(query.model)
+        if verifier is None:
+            return True, None
         neg = self._neighbour_sims(self.index.unanswerable_collections, query)
-        pos = self._neighbour_sims(self.index.question_collections, query)
-        if verifier is None or neg is None or pos is None:
+        pos = self._neighbour_sims(self.index.question_collections, query) if neg is not None else None
+        if neg is None or pos is None:
             return True, None
         top = hits[0]
         row = answerable.features(top.score, hits[1].score if len(hits) > 1 else 0.0, top.dense,

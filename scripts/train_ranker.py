@@ -67,17 +67,16 @@ def train_ranker(report: dict, kb_dir: Path | None = None, only_answerable: bool
         test = policyqa("test", (model,))
         answerable_own = [c for c in own if c.answerable]
         tr_rows, own_rows, te_rows = rows(train, model), rows(answerable_own, model), rows(test, model)
-        weights = fit(tr_rows + [r for r in own_rows if r[0].answerable], model)
+        weights = fit(tr_rows + own_rows, model)
         weights = ranker.RankerWeights(model, weights.weights, weights.bias, not_found_threshold(weights, own_rows))
         bench = {name: {f"hit@{k}": round(hit_at(te_rows, fn, k), 4) for k in (1, 3)} for name, fn in (
             ("bm25", lambda d, b, f: b + 1e-6 * d), ("dense", lambda d, b, f: d),
             ("ranker", lambda d, b, f, w=weights: w.score(f)))}
-        own_ans = [r for r in own_rows if r[0].answerable]
-        bench["own_dev_ranker_hit@1"] = round(hit_at(own_ans, lambda d, b, f, w=weights: w.score(f), 1), 4)
-        bench["own_dev_dense_hit@1"] = round(hit_at(own_ans, lambda d, b, f: d, 1), 4)
+        bench["own_dev_ranker_hit@1"] = round(hit_at(own_rows, lambda d, b, f, w=weights: w.score(f), 1), 4)
+        bench["own_dev_dense_hit@1"] = round(hit_at(own_rows, lambda d, b, f: d, 1), 4)
         print(model, json.dumps(bench))
         report[f"ranker-{model}"] = {"policyqa_test": bench, "not_found": weights.not_found,
-                                     "train_questions": len(train) + len(own_ans)}
+                                     "train_questions": len(train) + len(own_rows)}
         out = ROOT / "knowledge" / "models" / f"ranker-{model}.json"
         out.write_text(json.dumps({"model": model, "features": ranker.feature_names(),
                                    "weights": [round(float(x), 6) for x in weights.weights],

@@ -1,7 +1,8 @@
 """From ranked answer units to what the answer rests on: whether the policy answers at all (the
-ranker's calibrated not-found threshold, then the learned answerability check), whether the answer depends on who is asking (the best
-statements of several audience parts differ), and which units to quote (the best one, with close
-runners-up of the same section; a list's intro with its items when the question wants a list)."""
+ranker's calibrated not-found threshold, then the learned answerability check), whether the answer
+depends on who is asking (the best statements of several audience parts differ), and which units to
+quote (the best one, with close runners-up of the same section; a list's intro with its items when
+the question wants a list)."""
 
 from __future__ import annotations
 
