@@ -132,14 +132,18 @@ def self_description_examples(intents: dict, langs) -> tuple[list[str], list[str
     return texts, labels
 
 
-def writer_audience(text: str, model: str) -> Prediction:
-    """The audience of the clause in which the writer says who they are, when a clause of a longer
-    message is one (a self-description classifier over clause embeddings; the most likely clause
-    must reach `SELF_MIN`). Single-clause messages: no prediction (the whole-question one holds)."""
-    parts = [c for c in clauses(text) if len(c.split()) <= SELF_MAX_WORDS][:SELF_MAX_CLAUSES]
-    if not parts:
+def self_description_clauses(text: str) -> list[str]:
+    """The clauses of a longer message that could be the writer saying who they are (short ones:
+    each costs an embedding); [] for a single-clause message."""
+    return [c for c in clauses(text) if len(c.split()) <= SELF_MAX_WORDS][:SELF_MAX_CLAUSES]
+
+
+def _writer(vecs: np.ndarray, model: str) -> Prediction:
+    """The audience of the clause in which the writer says who they are, when one of the clauses
+    (`vecs`: their embeddings) is one: the self-description classifier's most likely clause must
+    reach `SELF_MIN`. No clauses (a single-clause message): no prediction, the whole question's holds."""
+    if not len(vecs):
         return Prediction(None, {})
-    vecs = embedders.embed_queries(model, parts)
     selfdesc = classifier("self_description", model)
     scores = [selfdesc.predict(v).p(SELF) for v in vecs]
     i = int(np.argmax(scores))
@@ -147,14 +151,16 @@ def writer_audience(text: str, model: str) -> Prediction:
 
 
 def analyse(text: str, lang: str, *, model: str | None = None, writer: Prediction | None = None) -> Query:
-    """`writer`: who the writer said they are, when already known (a rewrite of the same message)."""
+    """`writer`: who the writer said they are, when already known (a rewrite of the same message).
+    The message and its candidate self-description clauses are embedded in one model call."""
     model = model or model_for(lang)
-    vec = embedders.embed_query(model, text)
+    parts = self_description_clauses(text) if writer is None else []
+    vec, part_vecs = embedders.embed_query_with(model, text, parts)
     return Query(text=text, lang=lang, model=model, vec=vec, search_vec=expand(vec, lang, model),
                  terms=tuple(tokens(text)),
                  answer_type=classifier("answer_type", model).predict(vec),
                  audience=classifier("audience", model).predict(vec),
-                 writer=writer if writer is not None else writer_audience(text, model))
+                 writer=writer if writer is not None else _writer(part_vecs, model))
 
 
 def with_text(query: Query, text: str) -> Query:

@@ -62,6 +62,7 @@ class Retriever:
             prev_u = self.units[i - 1] if i and self.units[i - 1].chunk_id == u.chunk_id else None
             next_u = self.units[i + 1] if i + 1 < len(self.units) and self.units[i + 1].chunk_id == u.chunk_id else None
             self.neighbours[u.unit_id] = (prev_u, next_u)
+        self._sizes: dict[str, int] = {}  # collection name -> record count (a build never changes)
 
     # --- lookups ---------------------------------------------------------------------------------
     def section(self, section_id: str) -> list[Chunk]:
@@ -87,6 +88,12 @@ class Retriever:
             order = [a for a in order if a not in topical]
         return order
 
+    def _size(self, col) -> int:
+        """A collection's record count, asked of Chroma once per build (each `count()` is a call)."""
+        if col.name not in self._sizes:
+            self._sizes[col.name] = col.count()
+        return self._sizes[col.name]
+
     # --- ranking -----------------------------------------------------------------------------------
     def _dense(self, query: Query) -> dict[int, float]:
         col = self.index.collections.get(query.model)
@@ -103,7 +110,7 @@ class Retriever:
         if col is None:
             return {}
         vec = query.search_vec if query.search_vec is not None else query.vec
-        got = col.query(query_embeddings=[vec.tolist()], n_results=col.count(), include=["distances"])
+        got = col.query(query_embeddings=[vec.tolist()], n_results=self._size(col), include=["distances"])
         return {i: 1.0 - float(d) for i, d in zip(got["ids"][0], got["distances"][0], strict=True)}
 
     def _asked(self, query: Query) -> dict[int, tuple[float, float]]:
@@ -111,7 +118,7 @@ class Retriever:
         col = self.index.question_collections.get(query.model)
         if col is None:
             return {}
-        got = col.query(query_embeddings=[query.vec.tolist()], n_results=min(labelled.NEIGHBOURS, col.count()),
+        got = col.query(query_embeddings=[query.vec.tolist()], n_results=min(labelled.NEIGHBOURS, self._size(col)),
                         include=["distances", "metadatas"])
         sims = np.array([1.0 - float(d) for d in got["distances"][0]], dtype=np.float32)
         answers = [tuple(m["units"].split("|")) for m in got["metadatas"][0]]
@@ -175,7 +182,7 @@ class Retriever:
         col = collections.get(query.model)
         if col is None:
             return None
-        got = col.query(query_embeddings=[query.vec.tolist()], n_results=min(answerable.K, col.count()),
+        got = col.query(query_embeddings=[query.vec.tolist()], n_results=min(answerable.K, self._size(col)),
                         include=["distances"])
         return np.array([1.0 - float(d) for d in got["distances"][0]], dtype=np.float64)
 
