@@ -5,11 +5,14 @@ on it from the repo's labelled examples (tests/fakes.py), installed through the 
 points (`knowledge.embedders.use_factory`, the classifiers' model directories). `slow` tests get
 the real, packaged models.
 
-- `fake_kb` (session): the bundled OMNES policy ingested with the fake embedder.
+- `fake_kb` (session): the bundled OMNES policy ingested with the fake embedder (a copy of the
+  per-machine build: tests/fake_cache.py).
 - `kb_home` / `kb_settings` / `retriever` (session, slow): the same with the real models.
 """
 
 from __future__ import annotations
+
+import shutil
 
 import pytest
 
@@ -18,11 +21,11 @@ from bot.settings import load_settings
 
 @pytest.fixture(scope="session")
 def fake_models_dir(tmp_path_factory):
+    """The classifiers trained on the hash embedder (read-only; cached per machine: tests/fake_cache.py)."""
+    from tests.fake_cache import cached
     from tests.fakes import train_fake_classifiers
 
-    out = tmp_path_factory.mktemp("fake_models")
-    train_fake_classifiers(out)
-    return out
+    return cached("models", train_fake_classifiers, tmp_path_factory.mktemp("fake_models"))
 
 
 @pytest.fixture(autouse=True)
@@ -63,16 +66,21 @@ def fake_kb(tmp_path_factory, fake_models_dir):
     """(settings, retriever) of the OMNES policy indexed with the fake embedder."""
     from knowledge import embedders, query
     from knowledge.retrieve import open_retriever
+    from tests.fake_cache import cached
     from tests.fakes import HashEmbedder
 
+    def build(home):
+        embedders.use_factory(HashEmbedder)
+        with pytest.MonkeyPatch.context() as mp:  # session-scoped: built before the per-test fakes apply
+            mp.setattr(query, "MODELS_DIR", fake_models_dir)
+            try:
+                _ingest(home, public_data=lambda text: ["dpo@omneseducation.com"])
+            finally:
+                embedders.use_factory(None)
+
+    built = cached("kb", build, tmp_path_factory.mktemp("fake_kb_build"))
     home = tmp_path_factory.mktemp("fake_kb")
-    embedders.use_factory(HashEmbedder)
-    with pytest.MonkeyPatch.context() as mp:  # session-scoped: built before the per-test fakes apply
-        mp.setattr(query, "MODELS_DIR", fake_models_dir)
-        try:
-            _ingest(home, public_data=lambda text: ["dpo@omneseducation.com"])
-        finally:
-            embedders.use_factory(None)
+    shutil.copytree(built / "kb", home / "kb", symlinks=True)  # this worker's own copy (the link is relative)
     settings = load_settings({"PRIVACYBOT_HOME": str(home)})
     return settings, open_retriever(settings.kb_dir("omnes"), "omnes")
 
