@@ -98,6 +98,10 @@ SUITES: dict[str, Suite] = {s.name: s for s in (
     Suite("answers_blind_h", "answers", f"Answers — blind set H ({H})", "answers_blind_h.jsonl", "H", blind=True),
     Suite("dialogues_blind_8", "dialogues", f"Dialogues — blind set 8 ({H})", "dialogues_blind_8.jsonl", "8",
           blind=True),
+    Suite("dialogues_blind_9", "dialogues", f"Dialogues — blind set 9 ({H})", "dialogues_blind_9.jsonl", "9",
+          blind=True),
+    Suite("dialogues_blind_10", "dialogues", f"Dialogues — blind set 10 ({H})", "dialogues_blind_10.jsonl", "10",
+          blind=True),
 )}
 
 

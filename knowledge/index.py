@@ -95,12 +95,25 @@ def _write_jsonl(path: Path, rows) -> None:
             fh.write(json.dumps(dataclasses.asdict(row), ensure_ascii=False) + "\n")
 
 
+EF_MAX = 8192  # exhaustive (exact) search up to this many records per collection
+
+
+def _collection(client, name: str, size: int):
+    """A cosine collection whose search is exact, so the same in every process. Chroma keeps a small
+    collection's vectors out of its HNSW graph until a process loads them, then builds the graph on
+    several threads; with the default search breadth (100) two processes of the same index returned
+    different neighbours, so the same question could get different answers from different server
+    processes. A search breadth above the collection size makes the search exhaustive (exact), up to
+    `EF_MAX` records per collection (beyond it the search is approximate again)."""
+    return client.create_collection(name, embedding_function=None, configuration={
+        "hnsw": {"space": "cosine", "ef_search": min(max(100, size + 1), EF_MAX)}})
+
+
 def _question_collection(client, build_id: str, model: str, kind: str, questions: list[str],
                          metadatas: list[dict]) -> np.ndarray:
     """Embed labelled questions as queries into the build's `kind` collection (`q`: answered, `n`: not
     answered; ids `<kind><n>`); returns their vectors."""
-    col = client.create_collection(store.collection_name(build_id, model, kind), metadata={"hnsw:space": "cosine"},
-                                   embedding_function=None)
+    col = _collection(client, store.collection_name(build_id, model, kind), len(questions))
     vecs = embedders.embed_queries(model, questions)
     for i in range(0, len(questions), 256):
         col.add(ids=[f"{kind}{j}" for j in range(i, min(i + 256, len(questions)))],
@@ -128,8 +141,7 @@ def _build(build: Path, kb: str, text: str, chunks, unit_list, public, profile: 
     with tqdm(total=len(unit_list) * len(MODELS), desc=f"Embedding {kb}", unit="unit", disable=not progress,
               leave=False) as bar:
         for model in MODELS:
-            col = client.create_collection(store.collection_name(manifest["build_id"], model),
-                                           metadata={"hnsw:space": "cosine"}, embedding_function=None)
+            col = _collection(client, store.collection_name(manifest["build_id"], model), len(unit_list))
             model_vecs = []
             for i in range(0, len(unit_list), BATCH):
                 part = unit_list[i:i + BATCH]
@@ -150,8 +162,7 @@ def _build(build: Path, kb: str, text: str, chunks, unit_list, public, profile: 
             if negatives:  # near-topic questions the policy does not answer (knowledge.answerable)
                 _question_collection(client, manifest["build_id"], model, "n", [r["question"] for r in negatives],
                                      [{"lang": str(r.get("lang", "en"))} for r in negatives])
-            hcol = client.create_collection(store.collection_name(manifest["build_id"], model, "h"),
-                                            metadata={"hnsw:space": "cosine"}, embedding_function=None)
+            hcol = _collection(client, store.collection_name(manifest["build_id"], model, "h"), len(headings))
             hcol.add(ids=list(headings), embeddings=embedders.embed_documents(model, list(headings.values())).tolist())
     (build / store.HUBS).write_text(json.dumps(hubs), encoding="utf-8")
     tmp = build / (store.MANIFEST + ".tmp")  # manifest last: a build without it is never complete

@@ -118,10 +118,12 @@ class Retriever:
         col = self.index.question_collections.get(query.model)
         if col is None:
             return {}
-        got = col.query(query_embeddings=[query.vec.tolist()], n_results=min(labelled.NEIGHBOURS, self._size(col)),
+        got = col.query(query_embeddings=[query.vec.tolist()], n_results=min(labelled.NEIGHBOURS + 4, self._size(col)),
                         include=["distances", "metadatas"])
-        sims = np.array([1.0 - float(d) for d in got["distances"][0]], dtype=np.float32)
-        answers = [tuple(m["units"].split("|")) for m in got["metadatas"][0]]
+        # equally close questions (duplicates across labellings) in a fixed order, then the nearest
+        near = sorted(zip(got["distances"][0], got["ids"][0], got["metadatas"][0], strict=True))[:labelled.NEIGHBOURS]
+        sims = np.array([1.0 - float(d) for d, _i, _m in near], dtype=np.float32)
+        answers = [tuple(m["units"].split("|")) for _d, _i, m in near]
         return {self._pos[u]: v for u, v in labelled.votes(sims, answers).items() if u in self._pos}
 
     def rank(self, query: Query, *, k: int = 10, audiences: set[str] | frozenset[str] | None = None,

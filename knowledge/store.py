@@ -23,7 +23,9 @@ from knowledge.errors import ConfigError, IndexCorruptError, IndexMissingError
 from knowledge.types import Chunk
 from knowledge.units import Unit
 
-FORMAT_VERSION = 7  # 6: a section-kind classifier per model (sections-<model>.npz); 7: unanswerable questions
+# 6: a section-kind classifier per model (sections-<model>.npz); 7: unanswerable questions;
+# 8: exact, reproducible search (index.py `_collection`)
+FORMAT_VERSION = 8
 MANIFEST = "manifest.json"
 UNITS = "units.jsonl"
 CHUNKS = "chunks.jsonl"

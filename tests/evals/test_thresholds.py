@@ -17,7 +17,8 @@ def test_the_shipped_file_loads_and_gates_holdout_invariants_not_dev_accuracy():
     for holdout in ("answers_holdout", "answers_blind_a", "answers_blind_b", "answers_blind_c", "answers_blind_d",
                     "answers_blind_e", "answers_blind_f", "answers_blind_g", "answers_blind_h",
                     "dialogues_blind_1", "dialogues_blind_2", "dialogues_blind_3", "dialogues_blind_4",
-                    "dialogues_blind_5", "dialogues_blind_6", "dialogues_blind_7", "dialogues_blind_8"):
+                    "dialogues_blind_5", "dialogues_blind_6", "dialogues_blind_7", "dialogues_blind_8",
+                    "dialogues_blind_9", "dialogues_blind_10"):
         assert {k: g.to_dict() for k, g in loaded[holdout].fixed.items()} == {
             "refusal_citations": {"max": 0.0, "rule": "thresholds.toml"},
             "uncited_answers": {"max": 0.0, "rule": "thresholds.toml"}}
