@@ -26,7 +26,8 @@ def respond(query: Query, state: State, retriever: Retriever, *, audience_hint: 
     r = routing.route(query, evidence=top, strong=policy.strong_evidence(threshold),
                       has_context=state.last is not None, pending=state.pending is not None,
                       writer_named=routing.names_only_the_writer(findings))
-    base = {"intent": r.intent, "intent_confidence": round(r.confidence, 3), "audience_named": named}
+    base = {"intent": r.intent, "intent_confidence": round(r.confidence, 3), "audience_named": named,
+            "evidence": round(top, 4)}
     org = {"organisation": organisation(retriever.profile, lang)}
     if r.intent in REFUSAL_KEYS:
         return simple("refusal", REFUSAL_KEYS[r.intent], lang, capabilities=r.intent != "injection",

@@ -6,8 +6,11 @@ follow-up, an audience statement)
 and, for rights requests, which right.
 
 Refusing is the costly mistake, so a refusing intent needs its calibrated confidence, and an
-"off-topic" message the classifier is unsure of is a policy question when the policy answers it
-strongly (retrieval evidence) — "fees" or "admissions" in passing do not make a question off-topic."""
+"off-topic" message is a policy question whenever the policy answers it strongly (retrieval
+evidence), however sure the classifier is: "fees", "admissions" or "Parcoursup" in passing do not
+make a question off-topic ("I'm applying through Parcoursup", "where do I write to the DPO?"). The
+answer path still says "the policy does not say" when it does not (not-found threshold, learned
+answerability check), so a true off-topic question that happens to match ends as a refusal too."""
 
 from __future__ import annotations
 
@@ -20,7 +23,6 @@ from knowledge.query import Query
 
 MODELS_DIR = Path(__file__).with_name("models")
 REFUSING = ("out_of_scope", "injection", "other_person")
-SURE = 0.8  # above this calibrated probability the classifier is trusted over retrieval evidence
 SOCIAL = ("greeting", "thanks")
 SHORT = 8  # words: a short message in a conversation refers to its topic ("can I refuse them?")
 # Markup and SQL are injection whatever the wording: exact, structural patterns.
@@ -64,8 +66,7 @@ def route(query: Query, *, evidence: float, strong: float, has_context: bool, pe
     if label in REFUSING:
         clf = _classifier("intent", query.model)
         cut = max(clf.thresholds[clf.classes.index(label)] if clf.thresholds else 0.0, 0.5)
-        unsure = p < SURE
-        if p < cut or (label == "out_of_scope" and unsure and evidence >= strong):
+        if p < cut or (label == "out_of_scope" and evidence >= strong):
             label = "question"
     if label == "assistant" and p < 0.5:  # answered from the notice, not the policy: needs the same 0.5
         label = "question"
