@@ -5,7 +5,7 @@ raises on user text and fails closed: if analysis breaks, the redacted text is `
 
 Pipeline: normalise (offsets kept) → language (the hint, else detected; it only orders the
 languages: every language's recognizers run on every message) → Presidio analysis per chunk →
-person-name filter, disclosure-classifier fallback, public-data allowlist → merge → map back to
+person-name filter (NER evidence; public things and figures), disclosure-classifier fallback, public-data allowlist → merge → map back to
 the original offsets → presidio-anonymizer replacement."""
 
 from __future__ import annotations
@@ -119,6 +119,8 @@ class Guard:
                 finding = Finding(r.entity_type, r.start + start, r.end + start, float(r.score), name)
                 if finding.entity == "PERSON" and name.startswith("SpacyRecognizer"):
                     finding = self.person_filter.apply(text, finding)
+                if finding is not None and finding.entity == "PERSON":
+                    finding = self.person_filter.private(text, finding)
                 if finding is not None:
                     found.append(finding)
         found = expand_lists(text, _classifier_fallback(text, found), self.person_filter)

@@ -8,6 +8,10 @@ and sentence position.
 - `PersonFilter.relabel`: an NER span labelled organisation/place/other whose every word is a
   listed name and no ordinary word ("Becker", "Ariana", "Sophie Laurent") is a PERSON: the small
   models often mislabel names they have not seen.
+- `PersonFilter.private`: any PERSON finding, whatever found it, checked for what names a public
+  thing or person rather than a private one: a facility noun beside it ("the Simone Veil building",
+  "amphi Gustave Eiffel", "the Nelson Mandela Prize"), a public figure's name ("Esther Duflo",
+  "Einstein"; `guards/lexicons/public_figures.txt`), an article at its start ("Le BDE").
 - `expand_lists`: capitalised words coordinated with a found name ("Kónya, Becker and Vasquez",
   "Usamov and Bowers") are names too, unless they are ordinary words, acronyms or policy words."""
 
@@ -17,15 +21,9 @@ import re
 
 from guards.text import fold
 from guards.types import Finding
-from guards.words import is_common_word, lone_not_names, never_names
+from guards.words import determiners, facilities, is_common_word, lone_not_names, never_names, public_figures
 
 _NAME_TOKEN = re.compile(r"[^\s,;:!?()\"«»]+")
-INSTITUTION_WORDS = frozenset(
-    ["lycee", "college", "ecole", "universite", "university", "institut", "institute", "rue", "avenue", "boulevard",
-     "place", "street", "road", "campus", "salle", "amphi", "batiment", "building", "saint", "sainte", "st", "hopital",
-     "hospital", "gare", "station", "metro", "pont", "quai", "allee", "impasse", "fondation", "foundation", "prix",
-     "prize", "residence", "stade", "musee", "museum", "parc", "park", "chemin", "cours", "faculte"]
-)
 _PARTICLES = frozenset(["de", "du", "des", "van", "von", "der", "le", "la", "di", "da", "ben", "el", "al", "bin", "d'", "ten"])
 _INITIAL = re.compile(r"[A-Z]\.?")  # "Hanne I. Kreutzmann", "Martim A Pereira"
 _LIST_SEP = r"(?:\s*,\s*(?:(?:and|et|&)\s+)?|\s+(?:and|et|&|or|ou)\s+)"
@@ -42,6 +40,14 @@ def known_name(word: str) -> bool:
     key = fold(word)
     first, ambiguous = load_names()
     return (key in first or key in load_surnames()) and key not in ambiguous
+
+
+def listed_name(word: str) -> bool:
+    """In the first-name or surname lists at all, even when also an ordinary word ("Park", "Grant")."""
+    from guards.recognizers.names import load_names, load_surnames
+
+    key = fold(word)
+    return key in load_names()[0] or key in load_surnames()
 
 
 def default_filter(config: dict | None = None) -> PersonFilter:
@@ -122,9 +128,6 @@ class PersonFilter:
                 return None
         if any("@" in w or "/" in w for _, _, w in words) or fold(text[words[0][0]:words[-1][1]]) in self.not_names:
             return None  # an address, or a public phrase ("Yom Kippur", "Bastille Day")
-        prev = re.findall(r"[\w'’]+", text[max(0, words[0][0] - 40) : words[0][0]])
-        if prev and fold(prev[-1]) in INSTITUTION_WORDS:
-            return None  # "Lycée Victor Hugo", "rue Jean Jaurès", "Saint Pierre": a place, not a person
         if len(words) == 1 and not self._lone_ok(text, words[0][0], words[0][2]):
             return None
         return Finding(span.entity, words[0][0], words[-1][1], span.score, span.recognizer)
@@ -133,13 +136,49 @@ class PersonFilter:
         """(start, end) of the name inside an NER span of another label, or None."""
         words = self._words(text, Finding("PERSON", start, end, 1.0))
         names = [w.strip(".'’-") for _, _, w in words if fold(w) not in _PARTICLES]
-        if not names or any(fold(n) in INSTITUTION_WORDS for n in names):
+        if not names or any(fold(n) in facilities() for n in names):
             return None
         if not all((len(n) == 1 and n.isupper()) or (self.known_name(n) and not is_common_word(n, False) and not n.isupper())
                    for n in names) or all(len(n) == 1 for n in names):
             return None
         found = self.apply(text, Finding("PERSON", words[0][0], words[-1][1], 1.0))
         return (found.start, found.end) if found else None
+
+    def private(self, text: str, span: Finding) -> Finding | None:
+        """`span` (a PERSON) trimmed of a leading article, or None when it names a public thing or
+        a public figure. A title before it ("Mme Curie", "Dr Newton") keeps it a person."""
+        words = [(s, e, w.strip("'’\"«»“”")) for s, e, w in
+                 ((m.start() + span.start, m.end() + span.start, m.group()) for m in _NAME_TOKEN.finditer(text[span.start:span.end]))]
+        words = [(s, e, w[:-2]) if w.endswith(("'s", "’s")) else (s, e, w) for s, e, w in words if w]
+        if not words:
+            return None
+        arts = determiners()
+        trimmed = False
+        while len(words) > 1 and fold(words[0][2]) in arts:
+            words.pop(0)
+            trimmed = True
+        if trimmed and len(words) == 1 and (words[0][2].isupper() or any(c.isdigit() for c in words[0][2])):
+            return None  # "Le BDE", "Le C4": an article and an acronym
+        window = text[max(0, span.start - 60):span.start]
+        window = window[max(window.rfind(c) for c in ".!?;:\n") + 1:]  # the same sentence only
+        before = [fold(w) for w in re.findall(r"\w+", window)]
+        if before and before[-1] in self.titles:
+            return span
+        places = facilities()
+        first, last = fold(words[0][2]), fold(words[-1][2])
+        same_line = "\n" not in text[words[0][1]:words[-1][0]]
+        if same_line and (first in places or (last in places and not listed_name(words[-1][2]))):
+            return None  # "Salle Marie Curie", "Nelson Mandela Prize" (not "Chloe Park", "Felix Grant")
+        if before and before[-1] in places:
+            return None  # "amphi Gustave Eiffel", "prix Jean Moulin"
+        after = re.match(r"[ \u00a0]+([\w'’]+)", text[words[-1][1]:])
+        if after and fold(after.group(1)) in places and before and before[-1] in arts:
+            return None  # "the Jean Moulin prize", "in the Newton building"
+        phrase = " ".join(fold(" ".join(w for _, _, w in words)).replace(".", " ").split())
+        full, single = public_figures()
+        if phrase in full or (len(words) == 1 and phrase in single):
+            return None
+        return span if not trimmed else Finding(span.entity, words[0][0], words[-1][1], span.score, span.recognizer)
 
 
 def expand_lists(text: str, found: list[Finding], person_filter: PersonFilter, recognizer: str = "NameListExpansion") -> list[Finding]:
@@ -153,7 +192,7 @@ def expand_lists(text: str, found: list[Finding], person_filter: PersonFilter, r
         for m, start, end in _neighbours(text, f):
             words = m.split()
             if (start, end) in taken or not all(person_filter._is_name_word(w) and not is_common_word(w, False) and not w.isupper()
-                                                and fold(w) not in INSTITUTION_WORDS and fold(w) not in lone_not_names()
+                                                and fold(w) not in facilities() and fold(w) not in lone_not_names()
                                                 for w in words):
                 continue
             taken.add((start, end))

@@ -64,3 +64,37 @@ def lone_not_names() -> frozenset[str]:
     """Months, days and places: a name only beside another name word ("May Chen", "Florence Dubois")."""
     words = public_words()
     return words.get("months", frozenset()) | words.get("places", frozenset())
+
+
+def facilities() -> frozenset[str]:
+    """Nouns of the things people's names are given to (building, amphi, prize, rue…): a name
+    beside one names the thing ("the Simone Veil building", "prix Jean Moulin")."""
+    return public_words().get("facilities", frozenset())
+
+
+def determiners() -> frozenset[str]:
+    """Articles: never the first word of a name ("Le BDE", "Les JPO")."""
+    return public_words().get("determiners", frozenset())
+
+
+@cache
+def public_figures() -> tuple[frozenset[str], frozenset[str]]:
+    """(full names, single names) of public figures, folded: `guards/lexicons/public_figures.txt`
+    (a `# single names` block holds the names such a person goes by alone: "Einstein",
+    "Voltaire"). A visitor who names one is not disclosing a private person."""
+    path = LEXICON_DIR / "public_figures.txt"
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        raise ConfigError("The list guards/lexicons/public_figures.txt is missing; restore it from the "
+                          "repository.") from None
+    full: set[str] = set()
+    single: set[str] = set()
+    block = full
+    for line in lines:
+        line = line.strip()
+        if line.startswith("#"):
+            block = single if "single" in line.lower() else full
+        elif line:
+            block.add(" ".join(fold(line).replace(".", " ").split()))
+    return frozenset(full), frozenset(single)

@@ -11,21 +11,13 @@ from guards.config import LEXICON_DIR, guard_config, load_mapping
 from guards.errors import ConfigError
 from guards.recognizers.base import GuardRecognizer
 from guards.text import fold
-from guards.words import is_common_word, never_names
+from guards.words import facilities, is_common_word, never_names
 
 NAMES_FILE = LEXICON_DIR / "names.yaml"
 
 _L = "A-Za-zÀ-ÖØ-öø-ÿĀ-ſ"
 WORD = re.compile(rf"[{_L}][{_L}'’]*(?:-[{_L}][{_L}'’]*)*")
 PARTICLES = frozenset(["de", "du", "des", "van", "von", "der", "den", "le", "la", "di", "da", "del", "della", "dos", "ben", "bin", "el", "al", "d'", "d’", "mc", "o'"])
-# a capitalised run starting with one of these is a place or an institution ("Lycée Victor Hugo")
-INSTITUTION = frozenset(
-    ["lycee", "college", "ecole", "universite", "university", "school", "institut", "institute", "rue", "avenue",
-     "boulevard", "bd", "place", "square", "street", "road", "campus", "salle", "amphi", "amphitheatre", "batiment",
-     "building", "hall", "centre", "center", "saint", "sainte", "st", "ste", "hopital", "hospital", "gare", "station",
-     "metro", "pont", "quai", "allee", "impasse", "fondation", "foundation", "prix", "prize", "residence", "stade",
-     "musee", "museum", "parc", "park", "chemin", "route", "cours", "faculte", "iut", "lyon", "paris"]
-)
 CONNECTORS = frozenset(["et", "and", "de", "du", "des", "la", "le", "les", "d'", "-"])
 # words that are never a name in a self-introduction ("new student here", "c'est moi")
 NOT_INTRO = frozenset(
@@ -176,7 +168,7 @@ class FirstNameRecognizer(_NameBase):
             if gap.strip(" '’-"):
                 return False  # punctuation breaks the run
             f = fold(w)
-            if f in INSTITUTION:
+            if f in facilities():
                 return True
             if not (_is_cap(w) or f in CONNECTORS):
                 return False
@@ -232,7 +224,7 @@ class SelfIntroRecognizer(_NameBase):
         words = value.split(" ")
         first = words[0]
         f = fold(first)
-        if f in NOT_INTRO or f in self.stop or f in INSTITUTION:
+        if f in NOT_INTRO or f in self.stop or f in facilities():
             return None
         known = is_first_name(first, self.first_names)
         if not (known and f not in self.needs_surname) and not _is_cap(first):
