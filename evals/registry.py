@@ -102,6 +102,10 @@ SUITES: dict[str, Suite] = {s.name: s for s in (
           blind=True),
     Suite("dialogues_blind_10", "dialogues", f"Dialogues — blind set 10 ({H})", "dialogues_blind_10.jsonl", "10",
           blind=True),
+    Suite("guard_blind_j", "guard", f"Guard — blind set J ({H})", "guard_blind_j.jsonl", "J", needs_index=False),
+    Suite("answers_blind_i", "answers", f"Answers — blind set I ({H})", "answers_blind_i.jsonl", "I", blind=True),
+    Suite("dialogues_blind_11", "dialogues", f"Dialogues — blind set 11 ({H})", "dialogues_blind_11.jsonl", "11",
+          blind=True),
 )}
 
 
