@@ -19,14 +19,17 @@ _INFLECTIONS = (
 )
 
 
+def lexicon_lines(name: str, fix: str) -> list[str]:
+    """The lines of `guards/lexicons/<name>`; a missing file raises a ConfigError saying `fix`."""
+    try:
+        return (LEXICON_DIR / name).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        raise ConfigError(f"The list guards/lexicons/{name} is missing; {fix}.") from None
+
+
 @cache
 def dictionary() -> frozenset[str]:
-    path = LEXICON_DIR / "dictionary.txt"
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError:
-        raise ConfigError("The word list guards/lexicons/dictionary.txt is missing; run "
-                          "python -m guards.training.build_names.") from None
+    lines = lexicon_lines("dictionary.txt", "run python -m guards.training.build_names")
     return frozenset(line for line in lines if line and not line.startswith("#"))
 
 
@@ -82,12 +85,7 @@ def public_figures() -> tuple[frozenset[str], frozenset[str]]:
     """(full names, single names) of public figures, folded: `guards/lexicons/public_figures.txt`
     (a `# single names` block holds the names such a person goes by alone: "Einstein",
     "Voltaire"). A visitor who names one is not disclosing a private person."""
-    path = LEXICON_DIR / "public_figures.txt"
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError:
-        raise ConfigError("The list guards/lexicons/public_figures.txt is missing; restore it from the "
-                          "repository.") from None
+    lines = lexicon_lines("public_figures.txt", "restore it from the repository")
     full: set[str] = set()
     single: set[str] = set()
     block = full

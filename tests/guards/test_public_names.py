@@ -50,3 +50,12 @@ def test_the_public_figure_list_has_full_and_single_names():
     assert {"simone veil", "marie curie", "victor hugo"} <= full
     assert {"einstein", "voltaire"} <= single
     assert not {"martin", "smith", "dubois"} & single  # common surnames never stand alone for a figure
+
+
+def test_a_missing_list_says_how_to_fix(monkeypatch, tmp_path):
+    from guards import words
+    from guards.errors import ConfigError
+
+    monkeypatch.setattr(words, "LEXICON_DIR", tmp_path)
+    with pytest.raises(ConfigError, match="public_figures.txt is missing; restore it from the repository"):
+        words.lexicon_lines("public_figures.txt", "restore it from the repository")
