@@ -104,6 +104,7 @@ SUITES: dict[str, Suite] = {s.name: s for s in (
           blind=True),
     Suite("guard_blind_j", "guard", f"Guard — blind set J ({H})", "guard_blind_j.jsonl", "J", needs_index=False),
     Suite("answers_blind_i", "answers", f"Answers — blind set I ({H})", "answers_blind_i.jsonl", "I", blind=True),
+    Suite("answers_blind_j", "answers", f"Answers — blind set J ({H})", "answers_blind_j.jsonl", "J", blind=True),
     Suite("dialogues_blind_11", "dialogues", f"Dialogues — blind set 11 ({H})", "dialogues_blind_11.jsonl", "11",
           blind=True),
 )}
