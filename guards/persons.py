@@ -33,21 +33,19 @@ _PREV_IN_LIST = re.compile(rf"(?<![\w@])({_CAP_NAME}(?:\s{_CAP_NAME})?){_LIST_SE
 RELABEL = ("ORGANIZATION", "LOCATION", "NRP", "MISC")
 
 
-def known_name(word: str) -> bool:
-    """A listed first name or surname that is not also a common word ("Kevin", "Becker"; not "Grace")."""
-    from guards.recognizers.names import load_names, load_surnames
-
-    key = fold(word)
-    first, ambiguous = load_names()
-    return (key in first or key in load_surnames()) and key not in ambiguous
-
-
 def listed_name(word: str) -> bool:
     """In the first-name or surname lists at all, even when also an ordinary word ("Park", "Grant")."""
     from guards.recognizers.names import load_names, load_surnames
 
     key = fold(word)
     return key in load_names()[0] or key in load_surnames()
+
+
+def known_name(word: str) -> bool:
+    """A listed first name or surname that is not also a common word ("Kevin", "Becker"; not "Grace")."""
+    from guards.recognizers.names import load_names
+
+    return listed_name(word) and fold(word) not in load_names()[1]
 
 
 def default_filter(config: dict | None = None) -> PersonFilter:

@@ -72,4 +72,3 @@ def test_strong_policy_evidence_is_never_refused_as_off_topic(monkeypatch, text,
     monkeypatch.setattr(routing, "_classifier", lambda kind, model: _Refusing(label, p))
     query = Query(text, "en", "e5", np.zeros(3, dtype=np.float32))
     assert routing.route(query, evidence=evidence, strong=0.27, has_context=False, pending=False).intent == expected
-
