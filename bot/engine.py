@@ -49,8 +49,7 @@ class Engine:
     # ---------------------------------------------------------------- parts (loaded once, lazily)
     @property
     def retriever(self) -> Retriever:
-        """The knowledge base's retriever; a rebuilt index (new build id) is picked up here. A missing
-        or damaged index raises the bot's IndexMissingError / IndexCorruptError (they say how to fix)."""
+        """The knowledge base's retriever (a rebuilt index is picked up); a missing or damaged index raises IndexMissingError / IndexCorruptError."""
         if self._retriever is not None:
             return self._retriever
         try:
@@ -79,9 +78,10 @@ class Engine:
         return self._llm
 
     def warm_up(self) -> None:
-        """Load models and indexes now (the first question is then as fast as the others)."""
+        """Load models, indexes and the policy's value kinds now (the first question is then as fast as the others)."""
         for question, lang in (("How long do you keep my data?", "en"), ("Qui est le DPO ?", "fr")):
             self.ask(question, lang=lang, record=False)
+        self.retriever.values.warm()
 
     @property
     def dpo_email(self) -> str | None:

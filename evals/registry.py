@@ -107,6 +107,7 @@ SUITES: dict[str, Suite] = {s.name: s for s in (
     Suite("answers_blind_j", "answers", f"Answers — blind set J ({H})", "answers_blind_j.jsonl", "J", blind=True),
     Suite("dialogues_blind_11", "dialogues", f"Dialogues — blind set 11 ({H})", "dialogues_blind_11.jsonl", "11",
           blind=True),
+    Suite("answers_blind_k", "answers", f"Answers — blind set K ({H})", "answers_blind_k.jsonl", "K", blind=True),
 )}
 
 

@@ -46,6 +46,7 @@ class Query:
     answer_type: Prediction = field(default_factory=lambda: Prediction(None, {}))
     audience: Prediction = field(default_factory=lambda: Prediction(None, {}))
     writer: Prediction = field(default_factory=lambda: Prediction(None, {}))  # audience of a self-description clause
+    slot: Prediction = field(default_factory=lambda: Prediction(None, {}))  # the kind of value asked (knowledge.values)
 
     @property
     def type_probs(self) -> dict[str, float]:
@@ -150,6 +151,14 @@ def _writer(vecs: np.ndarray, model: str) -> Prediction:
     return classifier("audience", model).predict(vecs[i]) if scores[i] >= SELF_MIN else Prediction(None, {})
 
 
+def _slot(vec: np.ndarray, model: str) -> Prediction:
+    """Which kind of value the question asks for (a name, a phone number, an amount...); no
+    prediction when the slot classifier was not trained for this model."""
+    if not (MODELS_DIR / f"slot-{model}.npz").is_file():
+        return Prediction(None, {})
+    return classifier("slot", model).predict(vec)
+
+
 def analyse(text: str, lang: str, *, model: str | None = None, writer: Prediction | None = None) -> Query:
     """`writer`: who the writer said they are, when already known (a rewrite of the same message).
     The message and its candidate self-description clauses are embedded in one model call."""
@@ -160,7 +169,8 @@ def analyse(text: str, lang: str, *, model: str | None = None, writer: Predictio
                  terms=tuple(tokens(text)),
                  answer_type=classifier("answer_type", model).predict(vec),
                  audience=classifier("audience", model).predict(vec),
-                 writer=writer if writer is not None else _writer(part_vecs, model))
+                 writer=writer if writer is not None else _writer(part_vecs, model),
+                 slot=_slot(vec, model))
 
 
 def with_text(query: Query, text: str) -> Query:

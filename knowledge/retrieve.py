@@ -22,6 +22,7 @@ from knowledge.errors import InputError
 from knowledge.query import Query
 from knowledge.types import Chunk, Hit
 from knowledge.units import Unit
+from knowledge.values import ValueIndex
 
 DENSE_CANDIDATES = 80
 BM25_CANDIDATES = 20
@@ -63,6 +64,7 @@ class Retriever:
             next_u = self.units[i + 1] if i + 1 < len(self.units) and self.units[i + 1].chunk_id == u.chunk_id else None
             self.neighbours[u.unit_id] = (prev_u, next_u)
         self._sizes: dict[str, int] = {}  # collection name -> record count (a build never changes)
+        self.values = ValueIndex(self.units)  # the kinds of value each unit states (English policies)
 
     # --- lookups ---------------------------------------------------------------------------------
     def section(self, section_id: str) -> list[Chunk]:

@@ -1,5 +1,6 @@
 """From ranked answer units to what the answer rests on: whether the policy answers at all (the
-ranker's calibrated not-found threshold, then the learned answerability check), whether the answer
+ranker's calibrated not-found threshold, the learned answerability check, then whether the
+answer's section states the kind of value asked: a name, a phone number, an amount...), whether the answer
 depends on who is asking (the best statements of several audience parts differ), and which units to
 quote (the best one, with close runners-up of the same section; a list's intro with its items when
 the question wants a list)."""
@@ -9,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from knowledge import facts
+from knowledge import facts, values
 from knowledge.query import Query
 from knowledge.retrieve import SHARED_AUDIENCES, Retriever, UnitHit
 
@@ -30,6 +31,7 @@ class Composition:
     spans: list[tuple[int, int]] = field(default_factory=list)  # quote offsets in the source, per chosen unit
     conflict: list[str] = field(default_factory=list)  # audiences to ask about (empty: no need)
     answerable: float | None = None  # the answerability check's probability (None: not applied)
+    missing: str | None = None  # the kind of value asked that the answer's section never states
 
 
 def _norm(text: str) -> set[str]:
@@ -124,6 +126,9 @@ def compose(retriever: Retriever, query: Query, *, audience: str | None, answer_
     found, p = retriever.answered(query, hits, threshold)
     if not found:
         return Composition(hits, False, answerable=p)
+    slot = values.missing(query, hits, retriever.values)
+    if slot is not None:
+        return Composition(hits, False, answerable=p, missing=slot)
     comp = Composition(hits, True, answerable=p)
     if not (audience and audience in retriever.audiences) and ask_audience:
         comp.conflict = audience_conflict(hits, retriever)

@@ -48,8 +48,9 @@ def answer(query: Query, turn: Turn, state: State, retriever: Retriever, thresho
                  best_score=round(comp.hits[0].score, 4) if comp.hits else None, hits=_hits_trace(comp.hits),
                  answerable=None if comp.answerable is None else round(comp.answerable, 4))
     if not comp.found:
-        trace["intent"] = "not_found"
-        text = t("refusal_not_found", lang)
+        trace.update(intent="not_found", missing_value=comp.missing)
+        text = t("refusal_value_missing", lang, what=t(f"value_{comp.missing}", lang)) if comp.missing \
+            else t("refusal_not_found", lang)
         if comp.hits:
             h = comp.hits[0].unit
             text = f"{text} {t('closest_section', lang, where=render.section_label(h.section_id, h.heading, h.audience, lang))}"

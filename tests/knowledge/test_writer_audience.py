@@ -49,11 +49,13 @@ def test_the_writers_self_description_wins_over_the_topic(topic, writer, known, 
 @pytest.mark.slow
 @pytest.mark.parametrize("question, lang, audience", [
     ("I teach part-time in one of your schools; what do you store about me?", "en", "staff"),
-    # Known miss since round 7: the audience model that learns from the training_c labelling reads fewer
-    # wrong audiences over the 1,905 turns of dialogue sets 1-10 (99 -> 94) but loses this one (students at
-    # 0.48, under the threshold: no audience). Strict: the test fails when the model gets it right again.
-    pytest.param("je donne des cours à l'ECE en tant que vacataire, vous gardez mes infos combien de temps ?", "fr",
-                 "staff", marks=pytest.mark.xfail(strict=True, reason="known miss of the round-7 audience model")),
+    # A miss of the round-7 audience model (students at 0.48), read right since the model also learns from
+    # labelled self-descriptions (knowledge/training/writers.yaml, round 8)
+    ("je donne des cours à l'ECE en tant que vacataire, vous gardez mes infos combien de temps ?", "fr", "staff"),
+    ("j'ai déposé mon dossier de candidature en master la semaine dernière, qui voit mes relevés de notes ?", "fr",
+     "students"),
+    ("my daughter hasn't applied anywhere yet, I just asked for a brochure. Do you keep my email?", "en",
+     "prospects"),
     ("our company hosts two of your interns - do you send my contact details to anyone?", "en", "partners"),
     ("nous accueillons un stagiaire de votre école, vous faites quoi de mes coordonnées ?", "fr", "partners"),
     ("I got my degree in 2020, can recruiting companies see my profile?", "en", "alumni"),
