@@ -95,7 +95,6 @@ class ValueIndex:
     """The value kinds of each answer unit of one policy, computed on first use and kept."""
 
     def __init__(self, units, lang: str = "en"):
-        self._units = {u.unit_id: u for u in units}
         self._by_section: dict[str, list] = {}
         for u in units:
             self._by_section.setdefault(u.section_id, []).append(u)
