@@ -100,6 +100,11 @@ def postal_lines(text: str) -> list[str]:
     return [m.group(0).strip(" :•") for m in _POSTAL_LINE_RE.finditer(text)]
 
 
+def postal_spans(text: str) -> list[tuple[int, int]]:
+    """Offsets of the postal address lines in `text` (see `postal_lines`)."""
+    return [m.span() for m in _POSTAL_LINE_RE.finditer(text)]
+
+
 def urls(text: str) -> list[str]:
     """Web links, without trailing punctuation or closing quotes."""
     return list(dict.fromkeys(m.group(0) for m in URL_RE.finditer(text)))

@@ -58,8 +58,7 @@ def _person(ent) -> bool:
     """A person's name as written in a policy: two or more capitalised words ("Jane Doe"); the small
     NER also tags street names and headings, which start with a lower-case particle or one word."""
     words = ent.text.split()
-    return len(words) >= 2 and all(w[:1].isupper() and w[1:].islower() and w.replace("-", "").isalpha()
-                                   for w in words)
+    return len(words) >= 2 and all(w[:1].isupper() and w.replace("-", "").replace("'", "").isalpha() for w in words)
 
 
 def kinds_in(text: str, doc=None) -> frozenset[str]:
@@ -72,13 +71,14 @@ def kinds_in(text: str, doc=None) -> frozenset[str]:
         found.add("time_limit")
     if doc is None:
         return frozenset(found)
-    postal = facts.postal_lines(text)  # numbers in an address are no count or date
+    postal = facts.postal_spans(text)
     for ent in doc.ents:
         kind = _ENTITY_KINDS.get(ent.label_)
         if kind is None or (kind == "person_name" and not _person(ent)):
             continue
-        if kind != "person_name" and any(ent.text in line for line in postal):
-            continue
+        if kind in ("count", "date") and ent.text.isdigit() and \
+                any(a <= ent.start_char and ent.end_char <= b for a, b in postal):
+            continue  # a street number or a postcode in an address is no count or date
         if kind == "count" and any(a < ent.end_char and ent.start_char < b for a, b in durations):
             continue  # the number of a duration ("three (3) years") counts time, not things
         if kind in ("date", "time_limit"):

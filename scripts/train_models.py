@@ -3,9 +3,11 @@
     .venv/bin/python scripts/train_models.py [--only classifiers|ranker] [--report FILE]
 
 - Question classifiers (knowledge/models/{answer_type,audience}-<model>.npz) from
-  knowledge/training/questions*.yaml (the audience one also from writers*.yaml, labelled self-descriptions), the value-slot classifier (knowledge/models/slot-<model>.npz,
-  see knowledge/values.py) from knowledge/training/slots*.yaml, and the self-description classifier
-  (knowledge/models/self_description-<model>.npz) from the intent examples.
+  knowledge/training/questions*.yaml (the audience one also from writers*.yaml, labelled
+  self-descriptions); the self-description classifier (knowledge/models/self_description-<model>.npz)
+  from the intent examples; and, last, the value-slot classifier (knowledge/models/slot-<model>.npz, see
+  knowledge/values.py) from knowledge/training/slots*.yaml plus near misses mined from the built index
+  (run `privacybot ingest` first).
 - Intent and right classifiers (bot/models/{intent,right}-<model>.npz) from bot/training/*.yaml,
   plus policy questions from knowledge/training/questions.yaml and PolicyQA as `question` examples.
 - Unit ranker weights (knowledge/models/ranker-<model>.json), see scripts/train_ranker.py.
@@ -148,11 +150,6 @@ def train_classifiers(report: dict) -> None:
                report)
         texts, labels = _examples(rights, langs)
         _train("right", model, texts, labels, ROOT / f"bot/models/right-{model}.npz", report)
-        texts, labels = _examples(slots["slots"], langs)
-        hard = _slot_hard_negatives(model, texts, labels, langs)
-        # thresholds at 0.9 out-of-fold precision: a value question is refused only when sure
-        _train("slot", model, texts + hard, labels + ["none"] * len(hard),
-               ROOT / f"knowledge/models/slot-{model}.npz", report, min_precision=0.9)
     # the reference questions are the question banks (files with answer types), not the audience-only
     # files: those add self-descriptions ("I graduated in 2019"), which are not policy questions
     banks = [p for p in sorted(ROOT.glob("knowledge/training/questions*.yaml"))
@@ -161,6 +158,14 @@ def train_classifiers(report: dict) -> None:
     # classifiers; changing the reference would change every index's hubness (a re-ingest)
     first = classify.read_examples([ROOT / "bot/training/intents.yaml", ROOT / "bot/training/intents_b.yaml"])
     write_reference(classify.read_examples(banks, nested=True), first, report)
+    # last: mining its near misses needs the built index (`privacybot ingest`), so a missing index stops
+    # the script after every other classifier is written
+    for model, langs in LANGS_FOR.items():
+        texts, labels = _examples(slots["slots"], langs)
+        hard = _slot_hard_negatives(model, texts, labels, langs)
+        # thresholds at 0.9 out-of-fold precision: a value question is refused only when sure
+        _train("slot", model, texts + hard, labels + ["none"] * len(hard),
+               ROOT / f"knowledge/models/slot-{model}.npz", report, min_precision=0.9)
 
 
 def write_reference(questions: dict, intents: dict, report: dict, per_lang: int = 400) -> None:

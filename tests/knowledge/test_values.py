@@ -39,6 +39,10 @@ class _Doc:
     ("Service du DPO – 43 quai de Grenelle – 75015 Paris", [("de Grenelle", "PERSON"), ("43", "CARDINAL"),
                                                            ("75015", "DATE")], set(),
      {"person_name", "count", "date", "time_limit"}),  # an address: no name, no number of things, no date
+    ("A copy costs 10 euros; write to 12 rue des Lanternes, 99000 Valmoran.",
+     [("10 euros", "MONEY"), ("12", "CARDINAL"), ("99000", "DATE")], {"money"}, {"count", "date"}),
+    ("Notre DPO, Jean-Pierre MARTIN, répond à chaque demande.", [("Jean-Pierre MARTIN", "PER")], {"person_name"},
+     set()),
     ("Please read our Cookie policy.", [("Cookie policy", "PERSON")], set(), {"person_name"}),
     ("A copy of your data costs 10 euros.", [("10 euros", "MONEY")], {"money"}, set()),
     ("The campus has 120 cameras.", [("120", "CARDINAL")], {"count"}, set()),
@@ -99,14 +103,16 @@ def test_the_check_only_refuses_when_sure_and_the_value_is_absent(fake_engine, m
 
 
 def test_a_missing_ner_pipeline_turns_the_check_off(monkeypatch):
-    values._nlp.cache_clear()
-    monkeypatch.setitem(values.NER_MODELS, "en", "no_such_spacy_model_package")
     from knowledge.units import Unit
 
     unit = Unit("u1", "c1", "general/dpo", "general", "general", "DPO", "sentence", 0, 10, 0, 10, 0, 10, "",
                 "Write to the DPO.")
-    assert values.ValueIndex([unit]).section_kinds("general/dpo") is None
     values._nlp.cache_clear()
+    monkeypatch.setitem(values.NER_MODELS, "en", "no_such_spacy_model_package")
+    try:
+        assert values.ValueIndex([unit]).section_kinds("general/dpo") is None
+    finally:  # never leave "no pipeline" cached for the tests that follow in this worker
+        values._nlp.cache_clear()
 
 
 @pytest.mark.slow
