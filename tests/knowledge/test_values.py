@@ -60,9 +60,10 @@ def test_without_a_parse_only_shapes_count():
     assert values.kinds_in("Jane Martin, +33 1 40 62 60 00, for three (3) years.") == {"phone", "time_limit"}
 
 
-def _set_slot(monkeypatch, slot: str | None, section_kinds: frozenset[str] | None):
+def _set_slot(monkeypatch, slot: str | None, section_kinds: frozenset[str] | None, p: float = 0.97):
     probs = {s: 0.0 for s in (*values.SLOTS, values.NONE)}
-    probs[slot or values.NONE] = 0.97
+    probs[slot or values.NONE] = p
+    probs[values.NONE] = max(probs[values.NONE], 1 - p)
     monkeypatch.setattr(query_mod, "_slot", lambda vec, model: Prediction(slot, probs))
     monkeypatch.setattr(values.ValueIndex, "section_kinds", lambda self, section_id: section_kinds)
 
@@ -87,14 +88,15 @@ def test_a_value_the_section_never_states_is_refused_and_named(fake_engine, monk
     ("What is the phone number of the DPO?", "en"),
     ("C'est quoi le numéro de téléphone du DPO ?", "fr"),
 ])
-@pytest.mark.parametrize("slot, kinds", [
-    ("phone", frozenset({"phone"})),  # the section gives one: answered
-    (None, frozenset()),  # the classifier is unsure: the check does not apply
-    ("phone", None),  # no NER pipeline installed: the check is off, never a crash
+@pytest.mark.parametrize("slot, kinds, p", [
+    ("phone", frozenset({"phone"}), 0.97),  # the section gives one: answered
+    (None, frozenset(), 0.97),  # the classifier is unsure: the check does not apply
+    ("phone", frozenset(), 0.63),  # a likely but not sure slot ("Who is the DPO?" read as a name at 0.63)
+    ("phone", None, 0.97),  # no NER pipeline installed: the check is off, never a crash
 ])
 def test_the_check_only_refuses_when_sure_and_the_value_is_absent(fake_engine, monkeypatch, question, lang, slot,
-                                                                  kinds):
-    _set_slot(monkeypatch, slot, kinds)
+                                                                  kinds, p):
+    _set_slot(monkeypatch, slot, kinds, p)
     a = fake_engine.ask(question, lang=lang, record=False)
     assert a.trace.get("missing_value") is None
     assert a.kind in ("answer", "clarification", "refusal")
@@ -125,6 +127,8 @@ def test_a_missing_ner_pipeline_turns_the_check_off(monkeypatch):
                  marks=pytest.mark.xfail(strict=True, reason="'s'appeler' read as 'who is the DPO'")),
     ("Is there a phone number I can call to reach the DPO?", "en", True),
     ("Vous avez un numéro de téléphone pour joindre le DPO ?", "fr", True),
+    ("Who is the DPO?", "en", False),  # a role and a contact, not a person's name
+    ("Qui est le DPO ?", "fr", False),
     ("What is the e-mail address of your data protection officer?", "en", False),
     ("C'est quoi l'adresse postale du délégué à la protection des données ?", "fr", False),
     ("How long do you keep the footage from the campus cameras?", "en", False),
