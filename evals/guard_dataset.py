@@ -23,7 +23,9 @@ GUARD_SETS = {"dev": "guard_set.jsonl", "holdout": "guard_holdout.jsonl", "blind
               "blind_c": "guard_blind_c.jsonl", "blind_d": "guard_blind_d.jsonl",
               "blind_e": "guard_blind_e.jsonl", "blind_f": "guard_blind_f.jsonl",
               "blind_g": "guard_blind_g.jsonl", "blind_h": "guard_blind_h.jsonl",
-              "blind_i": "guard_blind_i.jsonl", "blind_j": "guard_blind_j.jsonl"}
+              "blind_i": "guard_blind_i.jsonl", "blind_j": "guard_blind_j.jsonl",
+              "blind_k": "guard_blind_k.jsonl",
+              "blind_l": "guard_blind_l.jsonl"}
 LANGS = ("en", "fr", "mixed")
 
 

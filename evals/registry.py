@@ -108,6 +108,8 @@ SUITES: dict[str, Suite] = {s.name: s for s in (
     Suite("dialogues_blind_11", "dialogues", f"Dialogues — blind set 11 ({H})", "dialogues_blind_11.jsonl", "11",
           blind=True),
     Suite("answers_blind_k", "answers", f"Answers — blind set K ({H})", "answers_blind_k.jsonl", "K", blind=True),
+    Suite("guard_blind_k", "guard", f"Guard — blind set K ({H})", "guard_blind_k.jsonl", "K", needs_index=False),
+    Suite("guard_blind_l", "guard", f"Guard — blind set L ({H})", "guard_blind_l.jsonl", "L", needs_index=False),
 )}
 
 

@@ -16,6 +16,8 @@ _ID_VALUE = re.compile(
     r"(?:[A-Za-z]{1,4}-)?(?=[A-Za-z0-9]*\d)[A-Za-z0-9]+"
     r"(?:(?:[ .\-/]|\s-\s)(?=[A-Za-z0-9]*\d)[A-Za-z0-9]+|-[A-Za-z]{1,4}(?=-\d))*"
 )
+_YEAR = re.compile(r"(?:19|20)\d{2}")
+_LOGIN = re.compile(r"[^\W_](?:[\w.@\-]*[^\W_])?(?![\w@\-])")
 _DIGIT_GROUPS = re.compile(r"\d+(?:[ .\-]\d+)*")
 _COPULA = frozenset(["is", "was", "est", "etait", "c'est", "c'etait", "it's", "its", ":", "=", "->"])
 _FUNCTION = frozenset(
@@ -66,10 +68,15 @@ class CuedValueRecognizer(GuardRecognizer):
             if self.exclusions is not None and self.exclusions.match(folded, after):
                 continue
             span = self.value_after(text, cue.end())
+            if span and not self.accept(folded, cue.start(), span):
+                continue
             if span and cue.group().rstrip("s") in self.digits_only and not text[span[0]:span[1]].replace(" ", "").isdigit():
                 continue  # a bare "code" introduces a PIN, not "MKT-301"
             if span:  # a longer cue is more specific: "french social security number" beats "social security number"
                 yield self.entity, span[0], span[1], self.SCORE + min(len(cue.group()), 60) / 10_000
+
+    def accept(self, folded: str, cue_start: int, span: tuple[int, int]) -> bool:
+        return True
 
     def value_after(self, text: str, pos: int) -> tuple[int, int] | None:
         limit = min(len(text), pos + self.WINDOW)
@@ -102,9 +109,55 @@ class StatedIdentifierRecognizer(CuedValueRecognizer):
         if not m:
             return None
         value = m.group().rstrip(" .-/")
-        if sum(c.isdigit() for c in value) < 2 or sum(c.isalnum() for c in value) < 4:
-            return None
+        if sum(c.isdigit() for c in value) < 2 or sum(c.isalnum() for c in value) < 4 or _YEAR.fullmatch(value):
+            return None  # "reference letter for 2025": a year, not an identifier
         return m.start(), m.start() + len(value)
+
+
+class StatedReferenceRecognizer(StatedIdentifierRecognizer):
+    """A value after a generic head noun of an identifier ("Parcoursup number, it's 2519384", "housing
+    contract HC-2291", "badge 33-07712", "n° 2100458"), whatever the scheme, within three words. A room or
+    a law is a public thing: not when a facility noun or a law word stands right before the cue or the
+    value ("the room number is 2.104", "Law No. 78-17"; the lists in guards/lexicons/public_words.yaml)."""
+
+    MAX_WORDS = 3
+
+    def accept(self, folded, cue_start, span):
+        from guards.words import facilities, public_words
+
+        public = facilities() | public_words().get("laws", frozenset())
+        before_cue = re.findall(r"[a-z]+", folded[max(0, cue_start - 30):cue_start])[-1:]
+        before_value = re.findall(r"[a-z]+", folded[max(0, span[0] - 30):span[0]])[-1:]
+        return not public.intersection(before_cue + before_value)
+
+
+class StatedLoginRecognizer(CuedValueRecognizer):
+    """A login after its cue ("my username is jdubois7", "login: sbenali", "mon identifiant hmartinez"),
+    within two words: a token holding a digit, ".", "_" or "@", or a lower-case word made of one or two
+    initials and a known surname (the guard's surname list: "jdupuis", "hmartinez"). Ordinary words
+    after the cue ("my login and password", "mon compte est bloqué") are not logins."""
+
+    ENTITIES = ("ID_NUMBER",)
+    MAX_WORDS = 2
+
+    def value_at(self, text, start, word, after_copula):
+        lead = len(word) - len(word.lstrip("(\"'«:#"))
+        m = _LOGIN.match(text, start + lead)
+        if not m or m.end() - m.start() < 3:
+            return None
+        value = m.group()
+        if any(c.isdigit() or c in "._@" for c in value):
+            return m.start(), m.end()
+        if value.isalpha() and value.islower() and _initials_and_surname(fold(value)):
+            return m.start(), m.end()
+        return None
+
+
+def _initials_and_surname(word: str) -> bool:
+    from guards.recognizers.names import load_surnames
+
+    surnames = load_surnames()
+    return any(len(word) - k >= 4 and word[k:] in surnames for k in (1, 2))
 
 
 class SecretRecognizer(CuedValueRecognizer):

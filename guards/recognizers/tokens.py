@@ -11,7 +11,9 @@ allowed by the caller, as for every recognizer."""
 
 from __future__ import annotations
 
+import mimetypes
 import re
+from functools import cache
 
 from guards.recognizers.base import GuardRecognizer
 
@@ -45,3 +47,47 @@ class MixedTokenRecognizer(GuardRecognizer):
             prefixed = any(p.isalpha() for p in pieces) and digits >= self.LONG_NUMBER
             if any(_mixed(p) for p in pieces) or prefixed:
                 yield "ID_NUMBER", m.start(), m.end(), self.SCORE
+
+
+# a login or handle: lower-case pieces joined by "." or "_" (and "-") ("a.benhamou", "nadia_k", "bapt_92"), or "@name"
+_JOINED = re.compile(r"(?<![\w@./:\-])(?=[a-z0-9\-]*[._][a-z0-9])[a-z0-9]+(?:[._\-][a-z0-9]+)+(?![\w@]|[.\-]\w)")
+_AT_HANDLE = re.compile(r"(?<![\w@.])@[A-Za-z0-9_](?:[A-Za-z0-9_.]*[A-Za-z0-9_])?(?![\w@])")
+
+
+class HandleRecognizer(GuardRecognizer):
+    """Logins and social handles by their shape, with or without a cue: "login m.okafor", "(nadia_k on
+    teams)", "mon insta @mila.v.rose". Not a handle: a domain or URL ("omneseducation.com": a public
+    suffix, from tldextract's bundled list), a file name ("cv.pdf": a type the mimetypes registry
+    knows), abbreviations and versions ("e.g.", "v2.0": no piece of 3 letters), a capitalised token."""
+
+    ENTITIES = ("ID_NUMBER",)
+    SCORE = 0.5
+
+    def find(self, text):
+        for m in _AT_HANDLE.finditer(text):
+            if sum(c.isalnum() for c in m.group()) >= 2:
+                yield "ID_NUMBER", m.start(), m.end(), self.SCORE
+        for m in _JOINED.finditer(text):
+            if _handle(m.group()):
+                yield "ID_NUMBER", m.start(), m.end(), self.SCORE
+
+
+def _handle(token: str) -> bool:
+    pieces = _PIECE.split(token)
+    if not any(sum(c.isalpha() for c in p) >= 3 for p in pieces):
+        return False
+    last = pieces[-1]
+    is_file = len(last) >= 2 and mimetypes.guess_type("f." + last)[0] is not None
+    return "." not in token or not (_public_suffix(token) or is_file)
+
+
+def _public_suffix(token: str) -> bool:
+    return bool(_extractor()(token).suffix)
+
+
+@cache
+def _extractor():
+    """tldextract on its bundled suffix list (never the network)."""
+    import tldextract
+
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)

@@ -1,0 +1,121 @@
+"""The contextual disclosure classifier (multilingual-e5-small under a logistic regression) and the
+handle recognizer: what a visitor writes without a lexicon term, English and French side by side.
+The sentences here were written for these tests; none comes from a training or evaluation set."""
+
+import numpy as np
+import pytest
+
+from guards.disclosure import MODEL_FILE, DisclosureModel
+from guards.errors import ModelMissingError
+
+# a disclosure in the writer's own words, no lexicon term: the clause is redacted (fail closed)
+PARAPHRASED = [
+    ("en", "I can't eat gluten or my gut flares up for days, can the canteen help?", "gut flares up"),
+    ("fr", "Je ne peux plus monter d'escaliers depuis mon opération du genou, y a-t-il un ascenseur ?",
+     "opération du genou"),
+    ("en", "Every morning I inject myself before class, where can I store the pens?", "inject myself"),
+    ("fr", "Je vois une psy toutes les semaines depuis l'hiver, je peux décaler mon oral ?", "psy toutes les semaines"),
+    ("en", "My dad spent two years behind bars and I'm afraid it will show up in my file.", "behind bars"),
+    ("fr", "Je prie cinq fois par jour et j'aimerais un endroit calme sur le campus.", "prie cinq fois par jour"),
+]
+
+# no disclosure about anyone: left exactly as written
+UNTOUCHED = [
+    ("en", "I'm writing an essay on the history of trade unions, is there a reading list?"),
+    ("fr", "Je fais un exposé sur la génétique des populations, la bibliothèque a des ouvrages ?"),
+    ("en", "My laptop caught a virus and I lost my homework, can I get an extension?"),
+    ("fr", "Je suis crevé après cette semaine de partiels, c'est quand les vacances ?"),
+    ("en", "Do you keep the medical certificates that students send for absences?"),
+    ("fr", "Est-ce que vous conservez les certificats médicaux envoyés pour les absences ?"),
+]
+
+
+@pytest.mark.parametrize("lang, text, clue", PARAPHRASED)
+def test_a_paraphrased_disclosure_is_redacted(stub_guard, lang, text, clue):
+    result = stub_guard.inspect(text, lang)
+    assert clue not in result.text, result.text
+
+
+@pytest.mark.parametrize("lang, text", UNTOUCHED)
+def test_topics_and_chit_chat_stay_untouched(stub_guard, lang, text):
+    assert stub_guard.inspect(text, lang).text == text
+
+
+def test_each_clause_is_encoded_once():
+    calls = []
+
+    def encoder(texts):
+        calls.append(list(texts))
+        return np.ones((len(texts), 384), np.float32)
+
+    model = DisclosureModel(MODEL_FILE, encoder=encoder)
+    model.scores("I have a question")
+    model.fires("I have a question")
+    model.encode(["I have a question", "and another one"])
+    assert calls == [["query: I have a question"], ["query: and another one"]]
+
+
+def test_missing_model_says_how_to_rebuild(tmp_path):
+    with pytest.raises(ModelMissingError, match="build_disclosure"):
+        DisclosureModel(tmp_path / "absent.npz", encoder=lambda texts: np.zeros((len(texts), 384)))
+
+
+# logins and handles, by shape, with or without a cue
+HANDLES = [
+    ("en", "can't log in, my login is t.nguyen and it says locked", "t.nguyen"),
+    ("fr", "mon identifiant ENT c'est lea_moreau, ça bloque", "lea_moreau"),
+    ("en", "add me on discord (kev.r_88) for the group project", "kev.r_88"),
+    ("fr", "suivez-moi sur insta @juju.lbrt pour les photos du gala", "@juju.lbrt"),
+]
+
+NOT_HANDLES = [
+    ("en", "Is the portal at ent.omneseducation.com or intranet.omnes.fr?"),
+    ("fr", "J'envoie mon cv.pdf et ma lettre.docx par mail, c'est bon ?"),
+    ("en", "e.g. the 2.0 version of the app, i.e. the new one"),
+    ("fr", "Le rendez-vous est à 14h, c'est-à-dire après le déjeuner."),
+    ("en", "Write to dpo@omneseducation.com for data requests."),
+]
+
+
+@pytest.mark.parametrize("lang, text, handle", HANDLES)
+def test_a_login_or_handle_is_redacted(stub_guard, lang, text, handle):
+    result = stub_guard.inspect(text, lang)
+    assert handle not in result.text and "[ID_NUMBER]" in result.text, result.text
+
+
+@pytest.mark.parametrize("lang, text", NOT_HANDLES)
+def test_domains_files_and_abbreviations_are_not_handles(lang, text):
+    from guards.recognizers.tokens import HandleRecognizer
+
+    assert list(HandleRecognizer().find(text)) == []
+
+
+# an identifier after a generic head noun, whatever the scheme; a login after its cue
+STATED_REFERENCES = [
+    ("en", "my Parcoursup number, it's 2519384, has not been updated", "2519384"),
+    ("fr", "mon badge c'est le 55 12 90 et il ne marche plus", "55 12 90"),
+    ("en", "Tyler here, housing contract HC-2291, the heating is broken", "HC-2291"),
+    ("fr", "La carte étudiante c'est le n° 2100458, je l'ai perdue", "2100458"),
+    ("en", "can't log in, my username is tbernard4", "tbernard4"),
+    ("fr", "mon identifiant hmartinez ne fonctionne plus", "hmartinez"),
+]
+
+PUBLIC_NUMBERS = [
+    ("en", "The room number is 2.104 and the course code is MKT-301."),
+    ("fr", "La salle numéro B204 est fermée le samedi ?"),
+    ("en", "What is Law No. 78-17 and why is it in your footer?"),
+    ("fr", "Je voudrais une lettre de référence pour 2026, c'est possible ?"),
+    ("en", "I lost my login and password, how do I reset them?"),
+    ("fr", "Mon compte est bloqué depuis hier, que faire ?"),
+]
+
+
+@pytest.mark.parametrize("lang, text, value", STATED_REFERENCES)
+def test_a_reference_or_login_after_its_cue_is_redacted(stub_guard, lang, text, value):
+    result = stub_guard.inspect(text, lang)
+    assert value not in result.text and "[ID_NUMBER]" in result.text, result.text
+
+
+@pytest.mark.parametrize("lang, text", PUBLIC_NUMBERS)
+def test_rooms_laws_years_and_plain_words_stay(stub_guard, lang, text):
+    assert stub_guard.inspect(text, lang).text == text
