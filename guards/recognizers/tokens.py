@@ -51,14 +51,16 @@ class MixedTokenRecognizer(GuardRecognizer):
 
 # a login or handle: lower-case pieces joined by "." or "_" (and "-") ("a.benhamou", "nadia_k", "bapt_92"), or "@name"
 _JOINED = re.compile(r"(?<![\w@./:\-])(?=[a-z0-9\-]*[._][a-z0-9])[a-z0-9]+(?:[._\-][a-z0-9]+)+(?![\w@]|[.\-]\w)")
+_YEAR = re.compile(r"(?:19|20)\d{2}")
 _AT_HANDLE = re.compile(r"(?<![\w@.])@[A-Za-z0-9_](?:[A-Za-z0-9_.]*[A-Za-z0-9_])?(?![\w@])")
 
 
 class HandleRecognizer(GuardRecognizer):
     """Logins and social handles by their shape, with or without a cue: "login m.okafor", "(nadia_k on
     teams)", "mon insta @mila.v.rose". Not a handle: a domain or URL ("omneseducation.com": a public
-    suffix, from tldextract's bundled list), a file name ("cv.pdf": a type the mimetypes registry
-    knows), abbreviations and versions ("e.g.", "v2.0": no piece of 3 letters), a capitalised token."""
+    suffix, from tldextract's bundled list), a file name ("cv.pdf": Python's built-in MIME table),
+    abbreviations and versions ("e.g.", "v2.0": no piece of 3 letters), two words missing a space
+    ("carte.merci"), a capitalised token."""
 
     ENTITIES = ("ID_NUMBER",)
     SCORE = 0.5
@@ -68,21 +70,44 @@ class HandleRecognizer(GuardRecognizer):
             if sum(c.isalnum() for c in m.group()) >= 2:
                 yield "ID_NUMBER", m.start(), m.end(), self.SCORE
         for m in _JOINED.finditer(text):
-            if _handle(m.group()):
+            if looks_like_handle(m.group()):
                 yield "ID_NUMBER", m.start(), m.end(), self.SCORE
 
 
-def _handle(token: str) -> bool:
+def looks_like_handle(token: str) -> bool:
     pieces = _PIECE.split(token)
-    if not any(sum(c.isalpha() for c in p) >= 3 for p in pieces):
+    if not any(sum(c.isalpha() for c in p) >= 3 for p in pieces) or _YEAR.fullmatch(token):
         return False
-    last = pieces[-1]
-    is_file = len(last) >= 2 and mimetypes.guess_type("f." + last)[0] is not None
-    return "." not in token or not (_public_suffix(token) or is_file)
+    if "." not in token:
+        return True  # "nadia_k", "bapt_92"
+    if _public_suffix(token) or _file_name(pieces[-1]):
+        return False
+    # joined by "." only: an initial, a digit, "_" or a listed name ("a.benhamou", "lucas.vidal2",
+    # "pauline.ferrand"), not two words missing a space ("ma carte.merci")
+    return "_" in token or any(c.isdigit() for c in token) or any(len(p) <= 2 for p in pieces) or \
+        any(_is_name(p) for p in pieces)
+
+
+def _file_name(extension: str) -> bool:
+    """An extension of Python's built-in MIME table (not the machine's /etc/mime.types, which varies)."""
+    return len(extension) >= 2 and _mime_types().guess_type("f." + extension)[0] is not None
 
 
 def _public_suffix(token: str) -> bool:
-    return bool(_extractor()(token).suffix)
+    """A domain: its last piece is a public suffix (tldextract's bundled list) and not a name ("j.schmidt",
+    "nadia.kim": "schmidt" and "kim" are top-level domains too)."""
+    return bool(_extractor()(token).suffix) and not _is_name(_PIECE.split(token)[-1])
+
+
+def _is_name(piece: str) -> bool:
+    from guards.recognizers.names import load_names, load_surnames
+
+    return piece in load_surnames() or piece in load_names()[0]
+
+
+@cache
+def _mime_types() -> mimetypes.MimeTypes:
+    return mimetypes.MimeTypes()
 
 
 @cache

@@ -111,16 +111,17 @@ def harvested_negatives() -> list[str]:
     return sorted({t for t in texts if t.strip() and not any(find_disclosures(t, lex) for lex in lexicons)})
 
 
-def pieces(texts: list[str], known: set[str]) -> list[str]:
-    """The sentences and clauses of `texts` the recognizer would read, not already in `known`."""
-    out = set()
-    for text in texts:
+def pieces(texts: list[str], known: set[str]) -> dict[str, int]:
+    """The sentences and clauses of `texts` the recognizer would read, not already in `known`, each with
+    the index of the first text it comes from (its fold group)."""
+    out: dict[str, int] = {}
+    for i, text in enumerate(texts):
         for s, e in sentence_bounds(text):
             for a, b in [(s, e), *clauses(text, s, e)]:
                 piece = text[a:b].strip()
                 if piece not in known and len(TOKEN.findall(fold(piece))) >= MIN_TOKENS:
-                    out.add(piece)
-    return sorted(out)
+                    out.setdefault(piece, i)
+    return dict(sorted(out.items()))
 
 
 def embed(texts: list[str], cache: Path | None) -> np.ndarray:
@@ -155,11 +156,13 @@ def softmax(logits: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=1, keepdims=True)
 
 
-def out_of_fold(x: np.ndarray, y: np.ndarray, classes: list[str], folds: int = 5) -> np.ndarray:
-    from sklearn.model_selection import StratifiedKFold
+def out_of_fold(x: np.ndarray, y: np.ndarray, groups: np.ndarray, classes: list[str], folds: int = 5) -> np.ndarray:
+    """Out-of-fold probabilities; a text and the clauses cut from it share a fold (else the held-out
+    negatives are near copies of training ones and the thresholds come out too low)."""
+    from sklearn.model_selection import StratifiedGroupKFold
 
     probs = np.zeros((len(y), len(classes)), dtype=np.float32)
-    for tr, te in StratifiedKFold(folds, shuffle=True, random_state=SEED).split(x, y):
+    for tr, te in StratifiedGroupKFold(folds, shuffle=True, random_state=SEED).split(x, y, groups):
         w, b = fit(x[tr], y[tr], classes)
         probs[te] = softmax(x[te] @ w.T + b)
     return probs
@@ -173,15 +176,19 @@ def main(argv: list[str] | None = None) -> int:
     rows = labelled()
     negatives = harvested_negatives()
     seen = {t for t, _, _ in rows} | set(negatives)
-    negatives += pieces(negatives + [t for t, _, lab in rows if lab == "NONE"], seen)
-    texts = [t for t, _, _ in rows] + negatives
-    y = np.array([lab for _, _, lab in rows] + ["NONE"] * len(negatives))
+    sources = [t for t, _, _ in rows] + negatives  # one fold group each
+    cut = pieces(sources, seen)  # clauses of the labelled NONE sentences and of the harvested negatives
+    cut = {p: g for p, g in cut.items() if g >= len(rows) or rows[g][2] == "NONE"}
+    texts = sources + list(cut)
+    groups = np.array(list(range(len(sources))) + list(cut.values()))
+    y = np.array([lab for _, _, lab in rows] + ["NONE"] * (len(negatives) + len(cut)))
+    negatives = negatives + list(cut)
     classes = ["NONE"] + sorted(set(y) - {"NONE"})
     print(f"{len(rows)} labelled sentences, {len(negatives)} harvested negatives and their clauses", file=sys.stderr)
     raw = embed(texts, args.cache)
     mu, sd = raw.mean(axis=0), raw.std(axis=0).clip(1e-6)
     x = (raw - mu) / sd
-    oof = out_of_fold(x, y, classes)
+    oof = out_of_fold(x, y, groups, classes)
     negative = y == "NONE"
     thresholds = [1.0]
     for k, c in enumerate(classes[1:], start=1):

@@ -66,6 +66,7 @@ HANDLES = [
     ("fr", "mon identifiant ENT c'est lea_moreau, ça bloque", "lea_moreau"),
     ("en", "add me on discord (kev.r_88) for the group project", "kev.r_88"),
     ("fr", "suivez-moi sur insta @juju.lbrt pour les photos du gala", "@juju.lbrt"),
+    ("en", "add me on teams: j.schmidt", "j.schmidt"),  # "schmidt" is a top-level domain too
 ]
 
 NOT_HANDLES = [
@@ -74,6 +75,7 @@ NOT_HANDLES = [
     ("en", "e.g. the 2.0 version of the app, i.e. the new one"),
     ("fr", "Le rendez-vous est à 14h, c'est-à-dire après le déjeuner."),
     ("en", "Write to dpo@omneseducation.com for data requests."),
+    ("fr", "j'ai perdu ma carte.merci de me dire quoi faire"),  # a missing space, not a handle
 ]
 
 
@@ -98,6 +100,7 @@ STATED_REFERENCES = [
     ("fr", "La carte étudiante c'est le n° 2100458, je l'ai perdue", "2100458"),
     ("en", "can't log in, my username is tbernard4", "tbernard4"),
     ("fr", "mon identifiant hmartinez ne fonctionne plus", "hmartinez"),
+    ("fr", "mon dossier n°2100458 est bloqué", "2100458"),  # the cue touches its value
 ]
 
 PUBLIC_NUMBERS = [
@@ -107,6 +110,8 @@ PUBLIC_NUMBERS = [
     ("fr", "Je voudrais une lettre de référence pour 2026, c'est possible ?"),
     ("en", "I lost my login and password, how do I reset them?"),
     ("fr", "Mon compte est bloqué depuis hier, que faire ?"),
+    ("en", "Log in to moodle.omneseducation.com with the user agreed by your school."),
+    ("fr", "Mon compte depuis 2019 fonctionnait très bien."),
 ]
 
 
