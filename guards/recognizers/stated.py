@@ -6,8 +6,10 @@ the first identifier-like token within a few words after the cue. Recall first: 
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from guards.recognizers.base import GuardRecognizer
+from guards.recognizers.tokens import YEAR, looks_like_handle
 from guards.text import fold
 
 _WORD = re.compile(r"\S+")
@@ -16,7 +18,6 @@ _ID_VALUE = re.compile(
     r"(?:[A-Za-z]{1,4}-)?(?=[A-Za-z0-9]*\d)[A-Za-z0-9]+"
     r"(?:(?:[ .\-/]|\s-\s)(?=[A-Za-z0-9]*\d)[A-Za-z0-9]+|-[A-Za-z]{1,4}(?=-\d))*"
 )
-_YEAR = re.compile(r"(?:19|20)\d{2}")
 _LOGIN = re.compile(r"[^\W_](?:[\w.@\-]*[^\W_])?(?![\w@\-])")
 _DIGIT_GROUPS = re.compile(r"\d+(?:[ .\-]\d+)*")
 _COPULA = frozenset(["is", "was", "est", "etait", "c'est", "c'etait", "it's", "its", ":", "=", "->"])
@@ -110,7 +111,7 @@ class StatedIdentifierRecognizer(CuedValueRecognizer):
         if not m:
             return None
         value = m.group().rstrip(" .-/")
-        if sum(c.isdigit() for c in value) < 2 or sum(c.isalnum() for c in value) < 4 or _YEAR.fullmatch(value):
+        if sum(c.isdigit() for c in value) < 2 or sum(c.isalnum() for c in value) < 4 or YEAR.fullmatch(value):
             return None  # "reference letter for 2025": a year, not an identifier
         return m.start(), m.start() + len(value)
 
@@ -124,12 +125,19 @@ class StatedReferenceRecognizer(StatedIdentifierRecognizer):
     MAX_WORDS = 3
 
     def accept(self, folded, cue_start, span):
-        from guards.words import facilities, public_words
-
-        public = facilities() | public_words().get("laws", frozenset()) | public_words().get("legal_refs", frozenset())
+        public = _public_nouns()
         before_cue = re.findall(r"[a-z]+", folded[max(0, cue_start - 30):cue_start])[-1:]
         before_value = re.findall(r"[a-z]+", folded[max(0, span[0] - 30):span[0]])[-1:]
         return not public.intersection(before_cue + before_value)
+
+
+@cache
+def _public_nouns() -> frozenset[str]:
+    """Facility nouns, law and legal-text words (guards/lexicons/public_words.yaml), loaded once."""
+    from guards.words import facilities, public_words
+
+    words = public_words()
+    return facilities() | words.get("laws", frozenset()) | words.get("legal_refs", frozenset())
 
 
 class StatedLoginRecognizer(CuedValueRecognizer):
@@ -142,12 +150,11 @@ class StatedLoginRecognizer(CuedValueRecognizer):
     MAX_WORDS = 2
 
     def value_at(self, text, start, word, after_copula):
-        from guards.recognizers.tokens import looks_like_handle
         from guards.words import is_common_word
 
         lead = len(word) - len(word.lstrip("(\"'«:#"))
         m = _LOGIN.match(text, start + lead)
-        if not m or m.end() - m.start() < 3 or _YEAR.fullmatch(m.group()):
+        if not m or m.end() - m.start() < 3 or YEAR.fullmatch(m.group()):
             return None
         value = m.group()
         if "@" in value or (any(c.isdigit() for c in value) and any(c.isalpha() for c in value)):

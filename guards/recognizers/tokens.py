@@ -51,7 +51,7 @@ class MixedTokenRecognizer(GuardRecognizer):
 
 # a login or handle: lower-case pieces joined by "." or "_" (and "-") ("a.benhamou", "nadia_k", "bapt_92"), or "@name"
 _JOINED = re.compile(r"(?<![\w@./:\-])(?=[a-z0-9\-]*[._][a-z0-9])[a-z0-9]+(?:[._\-][a-z0-9]+)+(?![\w@]|[.\-]\w)")
-_YEAR = re.compile(r"(?:19|20)\d{2}")
+YEAR = re.compile(r"(?:19|20)\d{2}")  # a year, never an identifier (also guards/recognizers/stated.py)
 _AT_HANDLE = re.compile(r"(?<![\w@.])@[A-Za-z0-9_](?:[A-Za-z0-9_.]*[A-Za-z0-9_])?(?![\w@])")
 
 
@@ -76,7 +76,7 @@ class HandleRecognizer(GuardRecognizer):
 
 def looks_like_handle(token: str) -> bool:
     pieces = _PIECE.split(token)
-    if not any(sum(c.isalpha() for c in p) >= 3 for p in pieces) or _YEAR.fullmatch(token):
+    if not any(sum(c.isalpha() for c in p) >= 3 for p in pieces) or YEAR.fullmatch(token):
         return False
     if "." not in token:
         return True  # "nadia_k", "bapt_92"
