@@ -134,6 +134,7 @@ class Turn:
     rewritten: bool = False
     from_pending: bool = False
     sections: tuple[str, ...] = ()  # sections of the topic a referring turn points at
+    context: str | None = None  # the earlier question a referring turn leans on (its own words come first)
 
 
 def resolve(message: str, intent: str, named: str | None, answer_type: str | None, state: State) -> Turn:
@@ -155,7 +156,7 @@ def resolve(message: str, intent: str, named: str | None, answer_type: str | Non
             return Turn(last.question, named, last.answer_type, rewritten=True)
         text = f"{message} — {last.question}"[:MAX_QUESTION_CHARS]
         return Turn(text, audience or last.audience, answer_type or last.answer_type, rewritten=True,
-                    sections=tuple(last.section_ids))
+                    sections=tuple(last.section_ids), context=last.question)
     return Turn(message, audience, answer_type)
 
 

@@ -56,6 +56,6 @@ def respond(query: Query, state: State, retriever: Retriever, *, audience_hint: 
     turn = conversation.resolve(query.text, r.intent, named, answer_type, state)
     if turn.audience is None and audience:
         turn = conversation.Turn(turn.question, audience, turn.answer_type, turn.rewritten, turn.from_pending,
-                                 turn.sections)
+                                 turn.sections, turn.context)
     same = turn.question == query.text and turn.audience == (named or state.audience)
     return policy.answer(query, turn, state, retriever, threshold, base, hits=ranked if same else None)

@@ -107,7 +107,12 @@ SUITES: dict[str, Suite] = {s.name: s for s in (
     Suite("answers_blind_j", "answers", f"Answers — blind set J ({H})", "answers_blind_j.jsonl", "J", blind=True),
     Suite("dialogues_blind_11", "dialogues", f"Dialogues — blind set 11 ({H})", "dialogues_blind_11.jsonl", "11",
           blind=True),
+    Suite("dialogues_blind_12", "dialogues", f"Dialogues — blind set 12 ({H})", "dialogues_blind_12.jsonl", "12",
+          blind=True),
     Suite("answers_blind_k", "answers", f"Answers — blind set K ({H})", "answers_blind_k.jsonl", "K", blind=True),
+    Suite("dialogues_blind_13", "dialogues", f"Dialogues — blind set 13 ({H})", "dialogues_blind_13.jsonl", "13",
+          blind=True),
+    Suite("answers_blind_l", "answers", f"Answers — blind set L ({H})", "answers_blind_l.jsonl", "L", blind=True),
     Suite("guard_blind_k", "guard", f"Guard — blind set K ({H})", "guard_blind_k.jsonl", "K", needs_index=False),
     Suite("guard_blind_l", "guard", f"Guard — blind set L ({H})", "guard_blind_l.jsonl", "L", needs_index=False),
 )}

@@ -11,7 +11,7 @@ from bot import conversation
 from bot.answers import Reply, compose, render
 from bot.catalogue import t
 from bot.conversation import State, Turn
-from knowledge.query import Query, with_text
+from knowledge.query import Query, follow_up, with_text
 from knowledge.retrieve import Retriever
 
 STRONG = 2.5  # "clearly answered": this many times the not-found threshold (bounded below 1)
@@ -39,7 +39,10 @@ def _hits_trace(hits, n: int = 8) -> list[dict]:
 def answer(query: Query, turn: Turn, state: State, retriever: Retriever, threshold: float, base: dict,
            hits=None) -> Reply:
     lang = query.lang
-    q = with_text(query, turn.question) if turn.question != query.text else query
+    if turn.context:  # a referring turn: its own meaning first, the question it leans on as context
+        q = follow_up(query, turn.context)
+    else:
+        q = with_text(query, turn.question) if turn.question != query.text else query
     answer_type = turn.answer_type or q.answer_type.label
     comp = compose.compose(retriever, q, audience=turn.audience, answer_type=answer_type, threshold=threshold,
                            ask_audience=not turn.from_pending, hits=hits)
@@ -74,7 +77,7 @@ def answer(query: Query, turn: Turn, state: State, retriever: Retriever, thresho
                                    in retriever.section_ids][:4], lang)
     entities = [e for c in cites for e in render.facts.entities(c.quote)]
     final_turn = Turn(turn.question, turn.audience or (answered_for if answered_for in retriever.audiences else None),
-                      answer_type, turn.rewritten, turn.from_pending, turn.sections)
+                      answer_type, turn.rewritten, turn.from_pending, turn.sections, turn.context)
     conversation.remember(state, final_turn, "answer", answer_type=answer_type,
                           sections=[c.section_id for c in cites], entities=entities)
     return Reply("answer", text, cites, quick, trace)

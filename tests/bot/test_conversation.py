@@ -81,3 +81,21 @@ def test_memory_store_expires_and_bounds_sessions():
     store.save("d", {"session_id": "d"})
     store.forget("d")
     assert store.load("d") is None
+
+
+@pytest.mark.parametrize("message", ["who else gets to see it?", "et qui y a accès ?"])
+def test_a_referring_turn_keeps_the_question_it_leans_on_as_context(message):
+    """Retrieval reads the turn's own meaning first and the earlier question as context
+    (`knowledge.query.follow_up`), so the earlier question is passed apart, not only joined."""
+    state = _state(audience="staff", last=Topic("how long do you keep my CV?", "duration", ["staff/VII-storage"], "staff"))
+    turn = resolve(message, "followup", None, "recipients", state)
+    assert turn.context == "how long do you keep my CV?" and turn.answer_type == "recipients"
+
+
+@pytest.mark.parametrize("message, intent, named", [("and for alumni?", "followup", "alumni"),
+                                                    ("do you send my data abroad?", "question", None),
+                                                    ("est-ce que vous envoyez mes données à l'étranger ?", "question", None)])
+def test_a_question_that_stands_alone_has_no_context(message, intent, named):
+    state = _state(audience="students", last=Topic("who receives my data?", "recipients", ["students/IV-recipients"],
+                                                     "students"))
+    assert resolve(message, intent, named, "transfer", state).context is None
