@@ -4,6 +4,8 @@ into an `Answer`, saves the state and records the exchange."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot import conversation, routing
 from bot.answers import Reply, assistant, compose, organisation, policy, rights_answer, simple
 from bot.catalogue import t
@@ -55,7 +57,6 @@ def respond(query: Query, state: State, retriever: Retriever, *, audience_hint: 
     answer_type = query.answer_type.label
     turn = conversation.resolve(query.text, r.intent, named, answer_type, state)
     if turn.audience is None and audience:
-        turn = conversation.Turn(turn.question, audience, turn.answer_type, turn.rewritten, turn.from_pending,
-                                 turn.sections, turn.context)
+        turn = replace(turn, audience=audience)
     same = turn.question == query.text and turn.audience == (named or state.audience)
     return policy.answer(query, turn, state, retriever, threshold, base, hits=ranked if same else None)

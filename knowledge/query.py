@@ -181,15 +181,15 @@ def with_text(query: Query, text: str) -> Query:
     return analyse(text, query.lang, model=query.model, writer=query.writer)
 
 
-def follow_up(query: Query, previous: str, weight: float = FOLLOW_UP_WEIGHT) -> Query:
+def follow_up(query: Query, previous: str, rewritten: str, weight: float = FOLLOW_UP_WEIGHT) -> Query:
     """A referring turn ("who else sees it?" after "how long do you keep my CV?"): its own meaning
     first, the earlier question it leans on as context. Retrieval reads the weighted mean of the two
-    embeddings (`weight`: the earlier question's share) and the words of both; what the turn asks
+    embeddings (`weight`: the earlier question's share) and the words of both (`rewritten`: the turn
+    joined with the earlier question, as the conversation rewrote it); what the turn asks
     for (answer type, kind of value) is the turn's own. Embedding the two texts joined instead let
     the earlier, longer question decide the aspect ("who sees it?" answered with its retention)."""
     vec = query.vec + weight * embedders.embed_query(query.model, previous)
     vec = (vec / np.linalg.norm(vec)).astype(np.float32)
-    text = f"{query.text} — {previous}"
-    return Query(text=text, lang=query.lang, model=query.model, vec=vec, search_vec=expand(vec, query.lang, query.model),
-                 terms=tuple(tokens(text)), answer_type=query.answer_type,
+    return Query(text=rewritten, lang=query.lang, model=query.model, vec=vec, search_vec=expand(vec, query.lang, query.model),
+                 terms=tuple(tokens(rewritten)), answer_type=query.answer_type,
                  audience=classifier("audience", query.model).predict(vec), writer=query.writer, slot=query.slot)

@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot import conversation
 from bot.answers import Reply, compose, render
 from bot.catalogue import t
@@ -40,7 +42,7 @@ def answer(query: Query, turn: Turn, state: State, retriever: Retriever, thresho
            hits=None) -> Reply:
     lang = query.lang
     if turn.context:  # a referring turn: its own meaning first, the question it leans on as context
-        q = follow_up(query, turn.context)
+        q = follow_up(query, turn.context, turn.question)
     else:
         q = with_text(query, turn.question) if turn.question != query.text else query
     answer_type = turn.answer_type or q.answer_type.label
@@ -76,8 +78,8 @@ def answer(query: Query, turn: Turn, state: State, retriever: Retriever, thresho
                                    and f"{a}/{comp.chosen[0].unit.section_id.rsplit('/', 1)[-1]}"
                                    in retriever.section_ids][:4], lang)
     entities = [e for c in cites for e in render.facts.entities(c.quote)]
-    final_turn = Turn(turn.question, turn.audience or (answered_for if answered_for in retriever.audiences else None),
-                      answer_type, turn.rewritten, turn.from_pending, turn.sections, turn.context)
+    final_turn = replace(turn, audience=turn.audience or (answered_for if answered_for in retriever.audiences else None),
+                         answer_type=answer_type)
     conversation.remember(state, final_turn, "answer", answer_type=answer_type,
                           sections=[c.section_id for c in cites], entities=entities)
     return Reply("answer", text, cites, quick, trace)

@@ -37,7 +37,7 @@ def test_the_turn_leads_and_the_earlier_question_is_context(monkeypatch, lang, m
     monkeypatch.setattr(embedders, "embed_query", lambda model, text: _unit(1))
     monkeypatch.setattr(query, "expand", lambda vec, lang, model: vec)
     monkeypatch.setattr(query, "classifier", lambda kind, model: _Audience())
-    q = query.follow_up(_query(message, lang), previous)
+    q = query.follow_up(_query(message, lang), previous, f"{message} — {previous}")
     assert q.vec[0] > q.vec[1] > 0  # both meanings, the turn's first
     assert abs(float(np.linalg.norm(q.vec)) - 1.0) < 1e-5
     assert q.answer_type.label == "recipients" and q.slot.label == "none"  # what the turn asks for
@@ -48,5 +48,5 @@ def test_weight_zero_is_the_turn_alone(monkeypatch):
     monkeypatch.setattr(embedders, "embed_query", lambda model, text: _unit(1))
     monkeypatch.setattr(query, "expand", lambda vec, lang, model: vec)
     monkeypatch.setattr(query, "classifier", lambda kind, model: _Audience())
-    q = query.follow_up(_query("who sees it?", "en"), "how long?", weight=0.0)
+    q = query.follow_up(_query("who sees it?", "en"), "how long?", "who sees it? — how long?", weight=0.0)
     assert np.allclose(q.vec, _unit(0))
