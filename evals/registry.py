@@ -113,6 +113,10 @@ SUITES: dict[str, Suite] = {s.name: s for s in (
     Suite("dialogues_blind_13", "dialogues", f"Dialogues — blind set 13 ({H})", "dialogues_blind_13.jsonl", "13",
           blind=True),
     Suite("answers_blind_l", "answers", f"Answers — blind set L ({H})", "answers_blind_l.jsonl", "L", blind=True),
+    Suite("answers_blind_m", "answers", f"Answers — blind set M ({H})", "answers_blind_m.jsonl", "M", blind=True),
+    Suite("answers_blind_n", "answers", f"Answers — blind set N ({H})", "answers_blind_n.jsonl", "N", blind=True),
+    Suite("dialogues_blind_14", "dialogues", f"Dialogues — blind set 14 ({H})", "dialogues_blind_14.jsonl", "14",
+          blind=True),
     Suite("guard_blind_k", "guard", f"Guard — blind set K ({H})", "guard_blind_k.jsonl", "K", needs_index=False),
     Suite("guard_blind_l", "guard", f"Guard — blind set L ({H})", "guard_blind_l.jsonl", "L", needs_index=False),
 )}

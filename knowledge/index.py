@@ -210,7 +210,7 @@ def ingest(source: Path | None = None, kb: str | None = None, *, root: Path, def
     if not chunks:
         raise InputError(f"No text could be indexed from {src.path.name}; check that it contains the policy text.")
     context = chunking.context_of(sections)
-    unit_list = [u for c in chunks for u in units.split(c, context.get(c.section_id, ""))]
+    unit_list = units.split_all(chunks, lambda c: context.get(c.section_id, ""))
     profile_text = yaml.safe_dump(prof.data, sort_keys=True)
     import hashlib
 

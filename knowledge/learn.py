@@ -62,7 +62,7 @@ def cached(model: str, texts: list[str], *, as_query: bool) -> np.ndarray:
 
 
 def corpus(name: str, chunks: list[Chunk], unit_list=None, models=MODELS) -> Corpus:
-    unit_list = unit_list or [u for c in chunks for u in units.split(c)]
+    unit_list = unit_list or units.split_all(chunks)
     texts = [u.embed_text() for u in unit_list]
     heads = store.section_headings(unit_list)
     has_heads = any(h.strip() for h in heads.values())
@@ -253,9 +253,10 @@ def not_found_threshold(weights: ranker.RankerWeights, own_rows, answerable_reca
 
 
 def answerability_rows(own_rows, weights: ranker.RankerWeights, model: str):
-    """The answerability check's training rows (`knowledge.answerable.features`) for the policy's
-    labelled and unanswerable questions, each scored as at run time by a question nobody labelled:
-    its neighbours come from other writers' groups only (a writer's paraphrases would flatter it)."""
+    """The answerability check's training rows (`knowledge.answerable.features`, with the question's
+    embedding) for the policy's labelled and unanswerable questions, each scored as at run time by a
+    question nobody labelled: its neighbours come from other writers' groups only (a writer's
+    paraphrases would flatter it)."""
     from knowledge import answerable
 
     cases = [r[0] for r in own_rows]
@@ -274,5 +275,5 @@ def answerability_rows(own_rows, weights: ranker.RankerWeights, model: str):
         neg = sims[n, ~is_pos & other]
         X.append(answerable.features(float(s[top]), float(s[order[1]]) if len(order) > 1 else 0.0, float(d[top]),
                                      float(f[top, votes]), float(f[top, kind_p]), np.sort(pos)[-answerable.K:],
-                                     np.sort(neg)[-answerable.K:]))
+                                     np.sort(neg)[-answerable.K:], qvecs[n]))
     return np.array(X), is_pos, groups.tolist()

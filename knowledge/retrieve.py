@@ -205,7 +205,8 @@ class Retriever:
             return True, None
         top = hits[0]
         row = answerable.features(top.score, hits[1].score if len(hits) > 1 else 0.0, top.dense,
-                                  top.features.get("votes", 0.0), top.features.get("kind_p", 0.0), pos, neg)
+                                  top.features.get("votes", 0.0), top.features.get("kind_p", 0.0), pos, neg,
+                                  query.vec if verifier.question_dims else None)
         p = verifier.prob(row)
         return p >= verifier.cut, p
 

@@ -11,12 +11,13 @@ Splitting rules are about text layout (lines, bullets, sentence ends), never abo
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 
 from knowledge.text import lines as _lines
 from knowledge.types import Chunk
 
-VERSION = "units-v2"
+VERSION = "units-v3"  # v3: a list cut by a chunk boundary is one list again (link_lists)
 _SENT_SPLIT = re.compile(r"(?<=[.!?;])\s+(?=[A-Z“\"(«])")
 _BULLET = re.compile(r"^\s*(?:[•\-*–]|\d+[.)])\s+")
 _BREADCRUMB = re.compile(r"^\s*[\w' -]{1,30}\s[»›>]\s")
@@ -121,6 +122,36 @@ def split(chunk: Chunk, context: str = "") -> list[Unit]:
                           quote_start=base + qa, quote_end=base + qb, group_start=base + min(ga, qa),
                           group_end=base + max(gb, qb), context=ctx, text=piece))
     return units
+
+
+def split_all(chunks: Iterable[Chunk], context_of: Callable[[Chunk], str] = lambda c: "") -> list[Unit]:
+    """The units of a document's chunks, in order, lists cut by chunk boundaries linked again."""
+    return link_lists([u for c in chunks for u in split(c, context_of(c))])
+
+
+def link_lists(units: list[Unit], gap: int = 8, max_chars: int = 2400) -> list[Unit]:
+    """A list whose intro ("we only collect your data when:") ends one chunk and whose items open
+    the next ones is one list: the intro quotes its items, each item is embedded with the intro and
+    belongs to the intro's group. Items follow each other with at most `gap` characters between
+    them (line breaks and bullet marks), within one section, up to `max_chars` after the intro."""
+    out = list(units)
+    for i, intro in enumerate(out):
+        if intro.kind != "intro":
+            continue
+        j, last = i + 1, intro.end
+        while j < len(out) and out[j].kind == "bullet" and out[j].section_id == intro.section_id \
+                and out[j].start - last <= gap and out[j].end - intro.end <= max_chars:
+            last = out[j].end
+            j += 1
+        if j == i + 1 or all(u.chunk_id == intro.chunk_id for u in out[i + 1:j]):
+            continue  # no item, or the list never left the intro's chunk (split() linked it)
+        end = max(last, intro.quote_end)
+        out[i] = replace(intro, quote_end=end, group_end=max(end, intro.group_end))
+        for k in range(i + 1, j):
+            u = out[k]
+            ctx = u.context if intro.text in u.context else "\n".join(p for p in (u.context, intro.text) if p)
+            out[k] = replace(u, group_start=min(u.group_start, intro.start), group_end=max(u.group_end, end), context=ctx)
+    return out
 
 
 def _merge_labels(text: str, raw: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:

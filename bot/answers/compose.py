@@ -46,8 +46,10 @@ def same_statement(a: str, b: str) -> bool:
     return len(x & y) / min(len(x), len(y)) >= 0.85
 
 
-def audience_conflict(hits: list[UnitHit], retriever: Retriever) -> list[str]:
-    """Audience parts whose best statements answer the question differently ([] if none do)."""
+def audience_conflict(hits: list[UnitHit], retriever: Retriever, answer_type: str | None = None) -> list[str]:
+    """Audience parts whose best statements answer the question differently ([] if none do). A
+    statement is what would be quoted: a list intro with its items, and for a question that wants a
+    list (`LIST_TYPES`) an item's whole list — the same first item can head different lists."""
     top = hits[0]
     askable = retriever.profile_audiences(askable=True)
     if top.unit.audience not in askable:
@@ -59,7 +61,12 @@ def audience_conflict(hits: list[UnitHit], retriever: Retriever) -> list[str]:
         share = SAME_SECTION if h.unit.section_id == f"{aud}/{kind}" else PART_CANDIDATE
         if aud in askable and aud not in best and h.score >= share * top.score:
             best[aud] = h
-    if len(best) < 2 or all(same_statement(h.unit.text, top.unit.text) for h in best.values()):
+    def quoted(u) -> str:
+        a, b = (u.group_start, u.group_end) if answer_type in LIST_TYPES and u.kind in ("intro", "bullet") \
+            else (u.quote_start, u.quote_end)
+        return retriever.source_text[a:b] or u.text
+
+    if len(best) < 2 or all(same_statement(quoted(h.unit), quoted(top.unit)) for h in best.values()):
         return []
     return [a for a in askable if f"{a}/{kind}" in retriever.section_ids] or sorted(best)
 
@@ -80,7 +87,19 @@ def _span(hit: UnitHit, answer_type: str | None, scores: dict, neighbours: dict)
     return a, b
 
 
+def lead_item(hits: list[UnitHit]) -> list[UnitHit]:
+    """A list intro ("In particular, we use your data:") never answers by itself: when it ranks first,
+    its best-ranked item leads and the intro follows as context (quoted with it)."""
+    top = hits[0]
+    if top.unit.kind != "intro":
+        return hits
+    item = next((h for h in hits[1:] if h.unit.kind == "bullet" and h.unit.section_id == top.unit.section_id
+                 and h.unit.group_start == top.unit.group_start), None)
+    return hits if item is None else [item, top, *(h for h in hits[1:] if h is not item)]
+
+
 def choose(hits: list[UnitHit], answer_type: str | None, retriever: Retriever) -> tuple[list[UnitHit], list[tuple[int, int]]]:
+    hits = lead_item(hits)
     top = hits[0]
     chosen = [top]
     for h in hits[1:]:
@@ -131,7 +150,7 @@ def compose(retriever: Retriever, query: Query, *, audience: str | None, answer_
         return Composition(hits, False, answerable=p, missing=slot)
     comp = Composition(hits, True, answerable=p)
     if not (audience and audience in retriever.audiences) and ask_audience:
-        comp.conflict = audience_conflict(hits, retriever)
+        comp.conflict = audience_conflict(hits, retriever, answer_type)
         if comp.conflict:
             return comp
     comp.chosen, comp.spans = choose(hits, answer_type, retriever)

@@ -51,6 +51,45 @@ def test_a_question_is_judged_by_the_questions_it_resembles(neighbours, answered
     assert verifier.answered(answerable.features(0.4, 0.2, 0.8, 0.7, 0.5, pos, neg)) is answered
 
 
+def _with_topics(seed: int = 2, dims: int = 8):
+    """Neighbour features alike for both kinds; what tells them apart is what the question is about
+    (its embedding): unanswerable questions lean on one direction (a topic the policy is silent on)."""
+    rng = np.random.default_rng(seed)
+    rows, y, groups = [], [], []
+    for n in range(400):
+        ok = n % 4 != 0
+        q = rng.normal(0, 1, dims)
+        q[0] = rng.normal(-1.0 if ok else 1.5, 0.5)
+        q /= np.linalg.norm(q)
+        sims = rng.normal(0.85, 0.03, 3)
+        rows.append(answerable.features(0.4, 0.2, 0.8, 0.7, 0.5, sims, sims, q))
+        y.append(ok)
+        groups.append(f"writer{n % 3}" if ok else f"unanswerable{n % 5}")
+    return np.array(rows), np.array(y), groups
+
+
+def test_the_question_embedding_tells_apart_what_neighbours_cannot():
+    X, y, groups = _with_topics()
+    scalar_only, flat = answerable.fit(X[:, :len(answerable.FEATURES)], y, groups, "e5")
+    with_question, report = answerable.fit(X, y, groups, "e5")
+    assert with_question.question_dims == 8 and scalar_only.question_dims == 0
+    assert report["oof_auc"] > 0.9 > flat["oof_auc"]
+    assert report["oof_unanswerable_caught"] > flat["oof_unanswerable_caught"] + 0.3
+    assert report["c"] in answerable.C_GRID  # chosen on out-of-fold AUC
+
+
+def test_a_check_with_the_question_embedding_round_trips(tmp_path, monkeypatch):
+    X, y, groups = _with_topics()
+    verifier, report = answerable.fit(X, y, groups, "e5")
+    (tmp_path / "answerable-e5.json").write_text(verifier.to_json(report), encoding="utf-8")
+    monkeypatch.setattr(answerable, "MODELS_DIR", tmp_path)
+    answerable.load.cache_clear()
+    loaded = answerable.load("e5")
+    assert loaded.question_dims == 8
+    assert [loaded.answered(r) for r in X[:20]] == [verifier.answered(r) for r in X[:20]]
+    answerable.load.cache_clear()
+
+
 def test_one_class_only_says_what_to_add():
     X, y, groups = _data()
     with pytest.raises(ConfigError, match="answerable and unanswerable"):

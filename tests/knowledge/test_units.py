@@ -59,3 +59,41 @@ def test_heading_and_part_title_are_context_not_quote():
     _source, got = _split("Data is stored for thirty (30) days.", context="Video surveillance")
     assert got[0].context.splitlines() == ["Video surveillance", "Heading"]
     assert "Video surveillance" not in got[0].text
+
+
+CUT_LISTS = {
+    "en": ("We collect your data for several reasons.\n\nHowever, we only collect personal data from you when:",
+           "  • you have agreed to it;\n  • it is necessary to perform a contract with you;\n"
+           "  • we have a legal obligation.\n\nWe never sell your data."),
+    "fr": ("Nous collectons vos données pour plusieurs raisons.\n\nNous ne collectons vos données que lorsque :",
+           "  • vous y avez consenti ;\n  • c'est nécessaire à l'exécution d'un contrat ;\n"
+           "  • la loi nous y oblige.\n\nNous ne vendons jamais vos données."),
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_a_list_cut_by_a_chunk_boundary_is_one_list_again(lang):
+    head, tail = CUT_LISTS[lang]
+    source = head + "\n\n" + tail
+    first = Chunk("kb:s:0", "kb", "general/s", "general", "", "Legal basis", head, 0, len(head))
+    second = Chunk("kb:s:1", "kb", "general/s", "general", "", "Legal basis", tail, len(head) + 2, len(source))
+    alone = [u for c in (first, second) for u in units.split(c)]
+    assert next(u for u in alone if u.kind == "intro").quote_end == len(head)  # cut: the intro quotes nothing
+    got = units.split_all([first, second])
+    intro = next(u for u in got if u.kind == "intro")
+    items = [u for u in got if u.kind == "bullet"]
+    assert len(items) == 3
+    assert source[intro.quote_start:intro.quote_end] == source[intro.start:items[-1].end]
+    assert all(intro.text in u.context and u.group_start == intro.start for u in items)
+    last = got[-1]
+    assert last.kind == "sentence" and last.group_start == last.start  # the sentence after the list stays alone
+
+
+def test_items_of_another_section_are_never_linked():
+    head, tail = CUT_LISTS["en"]
+    first = Chunk("kb:a:0", "kb", "general/a", "general", "", "A", head, 0, len(head))
+    second = Chunk("kb:b:0", "kb", "general/b", "general", "", "B", tail, len(head) + 2, len(head) + 2 + len(tail))
+    got = units.split_all([first, second])
+    intro = next(u for u in got if u.kind == "intro")
+    assert intro.quote_end == intro.end
+    assert all(intro.text not in u.context for u in got if u.kind == "bullet")

@@ -1,0 +1,106 @@
+"""Which units an answer rests on (bot/answers/compose.py) and what the visitor reads first
+(bot/answers/render.py): a list intro ("In particular, we use your data:") never answers by itself.
+Units come from the real splitter on a small policy text; scores are set by hand."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+from bot.answers import compose, render
+from knowledge import units
+from knowledge.retrieve import UnitHit
+from knowledge.types import Chunk
+
+LISTS = {
+    "en": ("In particular, we use your data:\n\n  • to manage your application;\n"
+           "  • to maintain the physical security of our premises (for example, visitor logbooks);\n"
+           "  • to send you our newsletter if you agreed to it.\n\nWe never sell your data."),
+    "fr": ("Nous utilisons notamment vos données :\n\n  • pour gérer votre candidature ;\n"
+           "  • pour assurer la sécurité physique de nos locaux (par exemple, registres des visiteurs) ;\n"
+           "  • pour vous envoyer notre lettre d'information si vous l'avez accepté.\n\nNous ne vendons jamais vos données."),
+}
+
+
+def _units(text: str):
+    chunk = Chunk("kb:p:0", "kb", "prospects/II-purposes", "prospects", "II", "Purposes", text, 0, len(text))
+    return text, units.split(chunk)
+
+
+def _retriever(got):
+    neighbours = {}
+    for i, u in enumerate(got):
+        neighbours[u.unit_id] = (got[i - 1] if i else None, got[i + 1] if i + 1 < len(got) else None)
+    return SimpleNamespace(neighbours=neighbours)
+
+
+def _hits(got, order_scores):
+    by_kind = {"intro": [u for u in got if u.kind == "intro"], "bullet": [u for u in got if u.kind == "bullet"],
+               "sentence": [u for u in got if u.kind == "sentence"]}
+    out = []
+    for (kind, n), score in order_scores:
+        out.append(UnitHit(by_kind[kind][n], score, 0.8, 0.0))
+    return out
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_an_intro_ranked_first_gives_the_lead_to_its_best_item(lang):
+    source, got = _units(LISTS[lang])
+    hits = _hits(got, [(("intro", 0), 0.50), (("bullet", 1), 0.40), (("bullet", 0), 0.30), (("sentence", 0), 0.2)])
+    chosen, spans = compose.choose(hits, "purpose", _retriever(got))
+    assert chosen[0].unit.kind == "bullet" and chosen[0].unit is hits[1].unit
+    first = render._unit_text(chosen[0].unit)
+    assert not first.rstrip().endswith(":")  # what the visitor reads first says something
+    assert any(a <= chosen[0].unit.start and chosen[0].unit.end <= b for a, b in spans)  # and it is quoted
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("ranking", [
+    [(("bullet", 2), 0.5), (("intro", 0), 0.4)],  # an item first already: kept
+    [(("sentence", 0), 0.5), (("intro", 0), 0.4)],  # a sentence first: kept
+    [(("intro", 0), 0.5), (("sentence", 0), 0.4)],  # an intro whose items were not ranked: nothing to promote
+])
+def test_anything_but_an_intro_first_keeps_its_place(lang, ranking):
+    _source, got = _units(LISTS[lang])
+    hits = _hits(got, ranking)
+    assert compose.lead_item(hits) == hits
+
+
+def test_an_item_of_another_list_is_not_promoted():
+    text = LISTS["en"] + "\n\nWe send your data to:\n\n  • our schools;\n  • our service providers."
+    _source, got = _units(text)
+    intros = [u for u in got if u.kind == "intro"]
+    other = next(u for u in got if u.kind == "bullet" and u.group_start == intros[1].group_start)
+    hits = [UnitHit(intros[0], 0.5, 0.8, 0.0), UnitHit(other, 0.4, 0.8, 0.0)]
+    assert compose.lead_item(hits) == hits
+
+
+PARTS = {  # (language of the question does not matter here: what is compared is the policy's text)
+    "students": ("We may send your personal data to the following recipients:\n\n  • our schools;\n"
+                 "  • the companies hosting your internship;\n  • the ministry of higher education."),
+    "alumni": ("We may send your personal data to the following recipients:\n\n  • our schools;\n"
+               "  • the alumni association and its chapters abroad;\n  • recruiters looking for graduates."),
+}
+
+
+def _two_parts(items_differ: bool):
+    texts = dict(PARTS) if items_differ else {a: PARTS["students"] for a in PARTS}
+    source, got, pos = "", [], 0
+    for aud, text in texts.items():
+        chunk = Chunk(f"kb:{aud}:0", "kb", f"{aud}/IV-recipients", aud, "IV", "Recipients", text, pos, pos + len(text))
+        got += units.split(chunk)
+        source += text + "\n\n"
+        pos = len(source)
+    retriever = SimpleNamespace(source_text=source, section_ids=[f"{a}/IV-recipients" for a in texts],
+                                profile_audiences=lambda askable=False: list(texts))
+    return got, retriever
+
+
+@pytest.mark.parametrize("items_differ, asked", [(True, ["students", "alumni"]), (False, [])])
+@pytest.mark.parametrize("lead", ["intro", "bullet"])
+def test_parts_whose_lists_differ_are_asked_about_even_when_their_intros_read_the_same(items_differ, asked, lead):
+    got, retriever = _two_parts(items_differ)
+    pick = {aud: next(u for u in got if u.audience == aud and u.kind == lead) for aud in PARTS}
+    hits = [UnitHit(pick["students"], 0.5, 0.8, 0.0), UnitHit(pick["alumni"], 0.45, 0.8, 0.0)]
+    assert compose.audience_conflict(hits, retriever, "recipients") == asked
