@@ -143,10 +143,8 @@ def compose(retriever: Retriever, query: Query, *, audience: str | None, answer_
     if audience and audience in retriever.audiences:  # that part, and the parts that apply to everyone
         hits = [h for h in hits if h.unit.audience in (audience, *SHARED_AUDIENCES)]
     found, p = retriever.answered(query, hits, threshold)
-    if not found:
-        return Composition(hits, False, answerable=p)
-    slot = values.missing(query, hits, retriever.values)
-    if slot is not None:
+    slot = values.missing(query, hits, retriever.values)  # also names what is missing when the check refused
+    if not found or slot is not None:
         return Composition(hits, False, answerable=p, missing=slot)
     comp = Composition(hits, True, answerable=p)
     if not (audience and audience in retriever.audiences) and ask_audience:
