@@ -119,6 +119,8 @@ SUITES: dict[str, Suite] = {s.name: s for s in (
           blind=True),
     Suite("guard_blind_k", "guard", f"Guard — blind set K ({H})", "guard_blind_k.jsonl", "K", needs_index=False),
     Suite("guard_blind_l", "guard", f"Guard — blind set L ({H})", "guard_blind_l.jsonl", "L", needs_index=False),
+    Suite("guard_blind_m", "guard", f"Guard — blind set M ({H})", "guard_blind_m.jsonl", "M", needs_index=False),
+    Suite("guard_blind_n", "guard", f"Guard — blind set N ({H})", "guard_blind_n.jsonl", "N", needs_index=False),
 )}
 
 

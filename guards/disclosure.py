@@ -49,7 +49,10 @@ def e5_encoder() -> Encoder:
 
 
 class DisclosureModel:
-    def __init__(self, path=MODEL_FILE, encoder: Encoder | None = None):
+    def __init__(self, path=MODEL_FILE, encoder: Encoder | None = None,
+                 rebuild: str = "python -m guards.training.build_disclosure"):
+        """`path`: any model file of this format (the contact-owner classifier shares it); `rebuild`: the
+        command named by the errors."""
         try:
             with np.load(path, allow_pickle=False) as data:
                 self.classes = [str(c) for c in data["classes"]]
@@ -60,11 +63,11 @@ class DisclosureModel:
                 raise ValueError("shapes")
         except (OSError, ValueError, KeyError):
             raise ModelMissingError(
-                f"The disclosure classifier {path} is missing, unreadable or inconsistent; rebuild it with "
-                "python -m guards.training.build_disclosure."
+                f"The classifier {path} is missing, unreadable or inconsistent; rebuild it with {rebuild}."
             ) from None
         self.thresholds = {c: float(t) for c, t in zip(self.classes, thresholds, strict=True)}
         self._encode = encoder or e5_encoder()
+        self._rebuild = rebuild
         # keyed by a digest, never by the text: visitors' sentences do not stay in memory
         self._cache: OrderedDict[bytes, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
@@ -82,8 +85,8 @@ class DisclosureModel:
         if todo:
             vectors = np.asarray(self._encode([QUERY_PREFIX + t for t in todo.values()]), dtype=np.float32)
             if vectors.ndim != 2 or vectors.shape[1] != self.weights.shape[1]:
-                raise ModelMissingError(f"The disclosure classifier expects {self.weights.shape[1]}-dimension vectors, the "
-                                        f"encoder gives {vectors.shape[-1]}; rebuild it with python -m guards.training.build_disclosure.")
+                raise ModelMissingError(f"The classifier expects {self.weights.shape[1]}-dimension vectors, the "
+                                        f"encoder gives {vectors.shape[-1]}; rebuild it with {self._rebuild}.")
             fresh = {k: self._softmax(v) for k, v in zip(todo, vectors, strict=True)}
             known.update(fresh)
             with self._lock:

@@ -5,8 +5,9 @@ raises on user text and fails closed: if analysis breaks, the redacted text is `
 
 Pipeline: normalise (offsets kept) → language (the hint, else detected; it only orders the
 languages: every language's recognizers run on every message) → Presidio analysis per chunk →
-person-name filter (NER evidence; public things and figures), disclosure-classifier fallback, public-data allowlist → merge → map back to
-the original offsets → presidio-anonymizer replacement."""
+person-name filter (NER evidence; public things and figures), disclosure-classifier fallback, contacts read as
+an organisation's released (`guards/owner.py`), public-data allowlist → merge → map back to the original
+offsets → presidio-anonymizer replacement."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from guards.analyzer import build_analyzer, quiet_presidio
 from guards.config import LANGS, guard_config
 from guards.language import detect_language, preload
 from guards.normalise import normalise
+from guards.owner import ContactOwner, load_owner
 from guards.persons import default_filter, expand_lists
 from guards.redact import Redactor
 from guards.resolve import allow_keys, allowed, chunk_bounds, merge_overlaps
@@ -43,15 +45,18 @@ def _normalise_lang(lang: str | None) -> str | None:
 class Guard:
     """Load once, then call `inspect` per message. Thread-safe for reading.
 
-    `nlp_engine`: a Presidio NLP engine to use instead of the spaCy models (tests pass a stub)."""
+    `nlp_engine`: a Presidio NLP engine to use instead of the spaCy models (tests pass a stub);
+    `owner`: the contact-owner classifier (default: the packaged one)."""
 
-    def __init__(self, analyzer=None, config: dict | None = None, nlp_engine=None, detect=detect_language):
+    def __init__(self, analyzer=None, config: dict | None = None, nlp_engine=None, detect=detect_language,
+                 owner: ContactOwner | None = None):
         self.config = config or guard_config()
         self.person_filter = default_filter(self.config)
         self.threshold = float(self.config.get("score_threshold", 0.5))
         self.chunk_chars = int(self.config.get("chunk_chars", 5000))
         self.chunk_overlap = int(self.config.get("chunk_overlap", 200))
         self.analyzer = analyzer or build_analyzer(nlp_engine=nlp_engine, ner_gate=self.person_filter.may_contain_name)
+        self.owner = owner or load_owner()
         self.redactor = Redactor()
         self.detect = detect
         if detect is detect_language:
@@ -94,7 +99,7 @@ class Guard:
         de Sebastopol 75002 Paris?") keeps the text in clear."""
         norm = normalise(document)
         text = norm.text
-        found = self._analyse(text, _normalise_lang(lang) or "en", ())
+        found = self._analyse(text, _normalise_lang(lang) or "en", (), release=False)
         out = set()
         for f in found:
             if f.entity not in PUBLIC_ENTITIES:
@@ -106,7 +111,9 @@ class Guard:
         return frozenset(out)
 
     # -- internals --------------------------------------------------------------------------
-    def _analyse(self, text: str, lang: str, public: tuple) -> list[Finding]:
+    def _analyse(self, text: str, lang: str, public: tuple, release: bool = True) -> list[Finding]:
+        """Findings in `text`; `release`: drop the contacts the owner classifier reads as an organisation's
+        (not when collecting a published document's public strings, which keeps every contact)."""
         found: list[Finding] = []
         for start, end in chunk_bounds(text, self.chunk_chars, self.chunk_overlap):
             chunk = text[start:end]
@@ -126,7 +133,8 @@ class Guard:
         found = expand_lists(text, _classifier_fallback(text, found), self.person_filter)
         if public:
             found = [f for f in found if f.entity not in PUBLIC_ENTITIES or not allowed(text[f.start:f.end], public)]
-        return merge_overlaps(found)
+        found = merge_overlaps(found)
+        return self.owner.release(text, found) if release else found
 
 
 def _classifier_fallback(text: str, found: list[Finding]) -> list[Finding]:

@@ -4,7 +4,10 @@ number stated as a card or a NIR is still redacted, see `stated.py`)."""
 
 from __future__ import annotations
 
+import ipaddress
 import re
+
+from presidio_analyzer.predefined_recognizers import IpRecognizer
 
 from guards.checksums import iban_valid, luhn_valid, nir_valid
 from guards.recognizers.base import GuardRecognizer, ShapeRecognizer
@@ -94,3 +97,15 @@ class DigitRunRecognizer(GuardRecognizer):
             if _MONEY_AFTER.match(text, m.start() + len(run)):
                 continue
             yield "ID_NUMBER", m.start(), m.start() + len(run), self.SCORE
+
+
+class HostIpRecognizer(IpRecognizer):
+    """Presidio's IP recognizer, minus network ranges: "10.0.0.0/8" or "172.16.0.0/12" names a block of
+    addresses (a VPN or firewall setting), not anyone's device. An address with its mask
+    ("192.168.1.23/24") is still a host and is redacted."""
+
+    def invalidate_result(self, pattern_text: str) -> bool:
+        if super().invalidate_result(pattern_text):
+            return True
+        iface = ipaddress.ip_interface(pattern_text)
+        return iface.network.prefixlen < iface.max_prefixlen and iface.ip == iface.network.network_address

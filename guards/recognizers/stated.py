@@ -20,6 +20,7 @@ _ID_VALUE = re.compile(
 )
 _LOGIN = re.compile(r"[^\W_](?:[\w.@\-]*[^\W_])?(?![\w@\-])")
 _DIGIT_GROUPS = re.compile(r"\d+(?:[ .\-]\d+)*")
+_SEPARATORS = re.compile(r"[\s.\-]")
 _COPULA = frozenset(["is", "was", "est", "etait", "c'est", "c'etait", "it's", "its", ":", "=", "->"])
 _FUNCTION = frozenset(
     ["the", "a", "an", "my", "your", "too", "not", "very", "still", "now", "also", "le", "la", "les", "un", "une",
@@ -72,8 +73,8 @@ class CuedValueRecognizer(GuardRecognizer):
             span = self.value_after(text, cue.end())
             if span and not self.accept(folded, cue.start(), span):
                 continue
-            if span and cue.group().rstrip("s") in self.digits_only and not text[span[0]:span[1]].replace(" ", "").isdigit():
-                continue  # a bare "code" introduces a PIN, not "MKT-301"
+            if span and cue.group().rstrip("s") in self.digits_only and not _SEPARATORS.sub("", text[span[0]:span[1]]).isdigit():
+                continue  # a bare "code" introduces a PIN ("4719", "4-7-1-9", "47 19"), not "MKT-301"
             if span:  # a longer cue is more specific: "french social security number" beats "social security number"
                 yield self.entity, span[0], span[1], self.SCORE + min(len(cue.group()), 60) / 10_000
 

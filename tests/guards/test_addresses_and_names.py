@@ -15,7 +15,7 @@ ADDRESSES = [
     ("fr", "Envoyez-le au 8 bis avenue Jean Jaurès, 69007 Lyon svp", "8 bis avenue Jean Jaurès, 69007 Lyon"),
     ("fr", "Mon adresse : Bât. C, 4 allée des Tilleuls, 33000 Bordeaux", "Bât. C, 4 allée des Tilleuls, 33000 Bordeaux"),
     ("en", "Jan Novak\n\n4844 Søndergade 52\n Apt. 656\n Brønderslev\n\n Denmark 35018", "4844 Søndergade 52\n Apt. 656\n Brønderslev\n\n Denmark 35018"),
-    ("en", "The office is at PSC 0413, Box 8144\nAPO AA 42323", "PSC 0413, Box 8144\nAPO AA 42323"),
+    ("en", "Please write to my son at PSC 0413, Box 8144\nAPO AA 42323", "PSC 0413, Box 8144\nAPO AA 42323"),
 ]
 
 
