@@ -141,6 +141,17 @@ def embed(texts: list[str], cache: Path | None) -> np.ndarray:
     return np.vstack([known[t] for t in texts]).astype(np.float32)
 
 
+def standardise(raw: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Features standardised per dimension, with the (mean, sd) that `fold_standardisation` folds back."""
+    mu, sd = raw.mean(axis=0), raw.std(axis=0).clip(1e-6)
+    return (raw - mu) / sd, mu, sd
+
+
+def fold_standardisation(w: np.ndarray, b: np.ndarray, mu: np.ndarray, sd: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Weights (classes x dim) and biases that read raw vectors: the standardisation folded in."""
+    return w / sd, b - (w * mu / sd).sum(axis=1)
+
+
 def fit(x: np.ndarray, y: np.ndarray, classes: list[str]):
     from sklearn.linear_model import LogisticRegression
 
@@ -185,9 +196,7 @@ def main(argv: list[str] | None = None) -> int:
     negatives = negatives + list(cut)
     classes = ["NONE"] + sorted(set(y) - {"NONE"})
     print(f"{len(rows)} labelled sentences, {len(negatives)} harvested negatives and their clauses", file=sys.stderr)
-    raw = embed(texts, args.cache)
-    mu, sd = raw.mean(axis=0), raw.std(axis=0).clip(1e-6)
-    x = (raw - mu) / sd
+    x, mu, sd = standardise(embed(texts, args.cache))
     oof = out_of_fold(x, y, groups, classes)
     negative = y == "NONE"
     thresholds = [1.0]
@@ -201,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
         fired = (oof[negative][:, 1:] >= np.array(thresholds[1:])).any(axis=1)
         print(f"negatives where any category fires (out of fold): {fired.mean():.4f} of {int(negative.sum())}")
     w, b = fit(x, y, classes)
-    weights, bias = w / sd, b - (w * mu / sd).sum(axis=1)  # standardisation folded in: raw vectors at run time
+    weights, bias = fold_standardisation(w, b, mu, sd)  # raw vectors at run time
     MODEL_FILE.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(MODEL_FILE, classes=np.array(classes), weights=weights.astype(np.float32),
                         bias=bias.astype(np.float32), thresholds=np.array(thresholds, np.float32))

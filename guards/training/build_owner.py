@@ -15,7 +15,7 @@
    which at most MAX_PERSON_RELEASED of that entity's person-owned contacts would be released, counting
    only those the shape checks (`guards.owner.personal_by_shape`) do not already keep; C is the value of
    C_GRID that then releases the most organisation contacts.
-Deterministic (fixed seed, sorted inputs)."""
+Deterministic (fixed seed, inputs in file order)."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ import numpy as np
 from guards.config import PACKAGE_DIR
 from guards.owner import MODEL_FILE, ORGANISATION, OWNED, context, personal_by_shape
 from guards.persons import listed_name
-from guards.training.build_disclosure import embed
+from guards.training.build_disclosure import embed, fold_standardisation, standardise
 
 ROOT = PACKAGE_DIR.parent
 LABELLED = Path(__file__).with_name("contact_owner.jsonl")
@@ -102,9 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     texts = [context(r["text"], r["start"], r["end"], r["entity"]) for r in data]
     y = np.array([r["label"] for r in data])
     groups = np.array([r["group"] for r in data])
-    raw = embed(texts, args.cache)
-    mu, sd = raw.mean(axis=0), raw.std(axis=0).clip(1e-6)
-    x = (raw - mu) / sd
+    x, mu, sd = standardise(embed(texts, args.cache))
     person = y == "NONE"
     shaped = np.array([personal_by_shape(r["entity"], r["text"][r["start"]:r["end"]], listed_name) for r in data])
     entity = np.array([r["entity"] for r in data])
@@ -128,8 +126,9 @@ def main(argv: list[str] | None = None) -> int:
                   f"(n={int((e & person).sum())}), kept by shape: org {shaped[e & ~person].mean():.2f} "
                   f"person {shaped[e & person].mean():.2f}", file=sys.stderr)
     w, b = fit(x, y, c)
-    weights = np.vstack([np.zeros_like(w), w / sd])  # two-class softmax over (0, z) is the sigmoid of z
-    bias = np.array([0.0, b - float((w * mu / sd).sum())])
+    w, b = fold_standardisation(w[None], np.array([b]), mu, sd)
+    weights = np.vstack([np.zeros_like(w), w])  # two-class softmax over (0, z) is the sigmoid of z
+    bias = np.array([0.0, b[0]])
     MODEL_FILE.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(MODEL_FILE, classes=np.array(["NONE", ORGANISATION]), weights=weights.astype(np.float32),
                         bias=bias.astype(np.float32), thresholds=np.array([1.0, min(cuts.values())], np.float32),
