@@ -37,6 +37,7 @@ class State:
     lang: str | None = None
     site: str | None = None
     audience: str | None = None  # who the visitor is / which part the conversation is about
+    audience_said: bool = False  # the visitor said it (self-description, answer to a clarification), not inferred
     last: Topic | None = None
     pending: Topic | None = None  # a question waiting for the visitor's audience
     turns: int = 0
@@ -155,7 +156,8 @@ def resolve(message: str, intent: str, named: str | None, answer_type: str | Non
         if named and named != last.audience:  # "and for alumni?": the same question, another part
             return Turn(last.question, named, last.answer_type, rewritten=True)
         text = f"{message} — {last.question}"[:MAX_QUESTION_CHARS]
-        return Turn(text, audience or last.audience, answer_type or last.answer_type, rewritten=True,
+        # a reference is to what was just answered: its part (even when it was another part than the visitor's)
+        return Turn(text, named or last.audience or state.audience, answer_type or last.answer_type, rewritten=True,
                     sections=tuple(last.section_ids), context=last.question)
     return Turn(message, audience, answer_type)
 
@@ -169,11 +171,21 @@ def reanswer_for(state: State, named: str | None, parts) -> bool:
     return any(sid.split("/", 1)[0] in parts for sid in last.section_ids)
 
 
+def _part(section_id: str) -> str:
+    return section_id.split("/", 1)[0]
+
+
 def remember(state: State, turn: Turn, kind: str, *, answer_type: str | None = None,
              sections=(), entities=(), pending: bool = False) -> None:
     """Update the state after an answer (redacted text only, bounded). Who the visitor is
     (`state.audience`) changes only when a message names it, never from what was answered."""
-    topic = Topic(turn.question[:MAX_QUESTION_CHARS], answer_type or turn.answer_type, list(sections)[:8],
+    # a referring turn answered in the same part keeps the question it leaned on as the topic (references
+    # do not pile up); answered in another part, the conversation has moved: the rewritten turn is the topic
+    last = state.last
+    same_part = last is not None and last.section_ids and sections and \
+        _part(last.section_ids[0]) == _part(list(sections)[0])
+    question = turn.context if turn.context and same_part else turn.question
+    topic = Topic(question[:MAX_QUESTION_CHARS], answer_type or turn.answer_type, list(sections)[:8],
                   turn.audience, [e[:80] for e in list(entities)[:8]], kind)
     if pending:
         state.pending = topic

@@ -38,8 +38,10 @@ def respond(query: Query, state: State, retriever: Retriever, *, audience_hint: 
         return simple("greeting", "greeting", lang, capabilities=True, values=org, **base)
     if r.intent == "thanks":
         return simple("greeting", "thanks", lang, **base)
-    if named:
-        state.audience = named
+    said = bool(query.writer_named(set(retriever.audiences))) or state.pending is not None
+    if named and (said or not state.audience_said):
+        # who the visitor is: once they have said it, a question about another part does not change it
+        state.audience, state.audience_said = named, said
     if r.intent == "assistant":
         turn = conversation.Turn(query.text, named or state.audience, query.answer_type.label)
         return assistant.with_policy(assistant.answer(query, notice, lang, base),

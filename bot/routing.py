@@ -19,11 +19,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from knowledge import classify
-from knowledge.query import Query
+from knowledge.query import SELF, Query
+from knowledge.query import classifier as query_classifier
 
 MODELS_DIR = Path(__file__).with_name("models")
 REFUSING = ("out_of_scope", "injection", "other_person")
 SOCIAL = ("greeting", "thanks")
+SURE = 0.5  # a refusing intent, a rights request or the notice need this calibrated confidence
 SHORT = 8  # words: a short message in a conversation refers to its topic ("can I refuse them?")
 # Markup and SQL are injection whatever the wording: exact, structural patterns.
 _MARKUP = re.compile(r"<\s*/?\s*(script|iframe|img|svg|object|embed)\b|\b(union\s+select|drop\s+table)\b", re.I)
@@ -40,6 +42,14 @@ class Route:
 
 def _classifier(kind: str, model: str) -> classify.EmbeddingClassifier:
     return classify.load(str(MODELS_DIR / f"{kind}-{model}.npz"))
+
+
+def _only_says_who(query: Query) -> bool:
+    """The whole message is the visitor saying who they are (no question in it): the self-description
+    classifier on the message itself, and a part it names."""
+    if "?" in query.text or query.audience_named() is None:
+        return False
+    return query_classifier("self_description", query.model).predict(query.vec).p(SELF) >= SURE
 
 
 def names_only_the_writer(findings) -> bool:
@@ -65,11 +75,15 @@ def route(query: Query, *, evidence: float, strong: float, has_context: bool, pe
     label, p = pred.best
     if label in REFUSING:
         clf = _classifier("intent", query.model)
-        cut = max(clf.thresholds[clf.classes.index(label)] if clf.thresholds else 0.0, 0.5)
+        cut = max(clf.thresholds[clf.classes.index(label)] if clf.thresholds else 0.0, SURE)
         if p < cut or (label == "out_of_scope" and evidence >= strong):
             label = "question"
-    if label == "assistant" and p < 0.5:  # answered from the notice, not the policy: needs the same 0.5
+    if label == "assistant" and p < SURE:  # answered from the notice, not the policy: needs the same 0.5
         label = "question"
+    if label == "rights" and p < SURE and "?" in text:  # an unsure request worded as a question is a question
+        label = max(("question", "rights_question", "followup"), key=lambda k: probs.get(k, 0.0))
+    if label in ("rights", "question", "followup") and has_context and not pending and _only_says_who(query):
+        label = "audience_statement"  # "sorry, my mistake: I actually teach there" re-answers for that part
     if label == "other_person" and writer_named:  # "someone else" needs someone other than the writer
         label = max(("question", "rights"), key=lambda k: probs.get(k, 0.0))
     asking = probs.get("question", 0) + probs.get("rights", 0) + probs.get("rights_question", 0)
@@ -79,8 +93,8 @@ def route(query: Query, *, evidence: float, strong: float, has_context: bool, pe
         label = "followup" if has_context and len(text.split()) <= SHORT else "question"
     if label == "followup" and not has_context and not pending:
         label = "question"
-    if label == "audience_statement" and not pending and query.audience_named() is None:
-        label = "question"
+    if label == "audience_statement" and not pending and (query.audience_named() is None or "?" in text):
+        label = "followup" if has_context else "question"  # a question is never just "who I am"
     right = None
     if label == "rights":
         right = _classifier("right", query.model).predict(query.vec).best[0]

@@ -117,6 +117,8 @@ SUITES: dict[str, Suite] = {s.name: s for s in (
     Suite("answers_blind_n", "answers", f"Answers — blind set N ({H})", "answers_blind_n.jsonl", "N", blind=True),
     Suite("dialogues_blind_14", "dialogues", f"Dialogues — blind set 14 ({H})", "dialogues_blind_14.jsonl", "14",
           blind=True),
+    Suite("dialogues_blind_15", "dialogues", f"Dialogues — blind set 15 ({H})", "dialogues_blind_15.jsonl", "15",
+          blind=True),
     Suite("guard_blind_k", "guard", f"Guard — blind set K ({H})", "guard_blind_k.jsonl", "K", needs_index=False),
     Suite("guard_blind_l", "guard", f"Guard — blind set L ({H})", "guard_blind_l.jsonl", "L", needs_index=False),
     Suite("guard_blind_m", "guard", f"Guard — blind set M ({H})", "guard_blind_m.jsonl", "M", needs_index=False),

@@ -24,6 +24,7 @@ MODEL_FOR = {"en": "e5", "fr": "e5"}
 EXPAND_K, EXPAND_WEIGHT = 10, 1.0  # cross-lingual expansion (chosen on the French dev questions)  # e5 ranks better than MiniLM in English too (dev hit@1, same run)
 NO_AUDIENCE = "none"
 SELF, SELF_MIN = "self", 0.3  # a clause is the writer saying who they are (chosen on blind sets A + B)
+SELF_TIE = 0.1  # self-description clauses this close to the surest one count as equally sure
 # Self-descriptions are short: only clauses up to this length are embedded (each costs an embedding)
 SELF_MAX_WORDS, SELF_MAX_CLAUSES = 16, 3
 # In a conversation whose audience is known, a message moves it to another part by its topic alone
@@ -124,15 +125,21 @@ def expand(vec: np.ndarray, lang: str, model: str) -> np.ndarray:
     return (out / np.linalg.norm(out)).astype(np.float32)
 
 
-def self_description_examples(intents: dict, langs) -> tuple[list[str], list[str]]:
+def self_description_examples(intents: dict, langs, writers: dict | None = None) -> tuple[list[str], list[str]]:
     """Training pairs for the self-description classifier: the intent examples where the visitor
-    only says who they are are `self`, every other intent's examples are not."""
+    only says who they are, and the labelled self-descriptions (`writers`: part -> {lang: [...]},
+    who a visitor says they are, alone or in passing), are `self`; every other intent's examples are not."""
     texts, labels = [], []
     for label, by_lang in intents.items():
         for lang in langs:
             for text in (by_lang or {}).get(lang) or []:
                 texts.append(str(text))
                 labels.append(SELF if label == "audience_statement" else "other")
+    for by_lang in (writers or {}).values():
+        for lang in langs:
+            for text in (by_lang or {}).get(lang) or []:
+                texts.append(str(text))
+                labels.append(SELF)
     return texts, labels
 
 
@@ -150,8 +157,12 @@ def _writer(vecs: np.ndarray, model: str) -> Prediction:
         return Prediction(None, {})
     selfdesc = classifier("self_description", model)
     scores = [selfdesc.predict(v).p(SELF) for v in vecs]
-    i = int(np.argmax(scores))
-    return classifier("audience", model).predict(vecs[i]) if scores[i] >= SELF_MIN else Prediction(None, {})
+    best = max(scores)
+    if best < SELF_MIN:
+        return Prediction(None, {})
+    # the last of the surest: a later self-description corrects an earlier one ("I'm a student… actually I graduated")
+    i = max(i for i, p in enumerate(scores) if p >= best - SELF_TIE)
+    return classifier("audience", model).predict(vecs[i])
 
 
 def _slot(vec: np.ndarray, model: str) -> Prediction:

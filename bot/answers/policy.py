@@ -16,6 +16,7 @@ from bot.conversation import State, Turn
 from knowledge.query import Query, follow_up, with_text
 from knowledge.retrieve import Retriever
 
+TOPIC_READING = 10  # the topic's part must be among the message's best units for the topic to settle it
 STRONG = 2.5  # "clearly answered": this many times the not-found threshold (bounded below 1)
 
 
@@ -36,6 +37,35 @@ def _audience_replies(audiences: list[str], lang: str) -> list[dict]:
 def _hits_trace(hits, n: int = 8) -> list[dict]:
     return [{"section_id": h.unit.section_id, "score": round(h.score, 4), "dense": round(h.dense, 4),
              "bm25": round(h.bm25, 3), "text": h.unit.text[:160]} for h in hits[:n]]
+
+
+def _settle_from_context(query: Query, q: Query, turn: Turn, state: State, retriever: Retriever,
+                         threshold: float, answer_type: str | None):
+    """The message alone would need the visitor's situation; the conversation may already settle it
+    (asking is the last resort): after an answer from a part that applies to everyone (cookies, the
+    DPO), a message that reads as about that topic is answered from it ("how long do they last?");
+    after an answer for one audience part, the message is answered for that part. None: it does not."""
+    last = state.last
+    if last is None or last.kind != "answer" or not last.section_ids:
+        return None
+    part = last.section_ids[0].split("/", 1)[0]
+    if compose.shared(part):
+        t2 = turn if turn.context else replace(turn, question=f"{query.text} — {last.question}"[:conversation.MAX_QUESTION_CHARS],
+                                               rewritten=True, context=last.question)
+        q2 = q if turn.context else follow_up(query, last.question, t2.question)
+        ranked = compose.rank(retriever, q2, part)
+        if not any(h.unit.audience == part for h in ranked[:TOPIC_READING]):
+            return None  # the message does not read as about that topic at all
+        hits = [h for h in ranked if h.unit.audience == part]  # that topic, as a part
+        comp = compose.compose(retriever, q2, audience=None, answer_type=answer_type, threshold=threshold,
+                               ask_audience=False, hits=hits)
+        return (q2, t2, comp) if comp.found and comp.chosen else None
+    if last.audience in retriever.audiences and last.audience != turn.audience:
+        t2 = replace(turn, audience=last.audience)
+        comp = compose.compose(retriever, q, audience=last.audience, answer_type=answer_type, threshold=threshold,
+                               ask_audience=False)
+        return (q, t2, comp) if comp.found else None
+    return None
 
 
 def answer(query: Query, turn: Turn, state: State, retriever: Retriever, threshold: float, base: dict,
@@ -61,6 +91,12 @@ def answer(query: Query, turn: Turn, state: State, retriever: Retriever, thresho
             text = f"{text} {t('closest_section', lang, where=render.section_label(h.section_id, h.heading, h.audience, lang))}"
         conversation.remember(state, turn, "refusal")
         return Reply("refusal", text, trace=trace)
+    if comp.conflict and not turn.from_pending:
+        settled = _settle_from_context(query, q, turn, state, retriever, threshold, answer_type)
+        if settled is not None:
+            q, turn, comp = settled
+            trace.update(audience=turn.audience, rewritten_question=turn.question if turn.rewritten else None,
+                         settled_by_context=True, hits=_hits_trace(comp.hits))
     if comp.conflict:
         trace.update(intent="clarify_audience", audiences=comp.conflict)
         conversation.remember(state, turn, "clarification", answer_type=answer_type, pending=True,

@@ -99,3 +99,29 @@ def test_a_question_that_stands_alone_has_no_context(message, intent, named):
     state = _state(audience="students", last=Topic("who receives my data?", "recipients", ["students/IV-recipients"],
                                                      "students"))
     assert resolve(message, intent, named, "transfer", state).context is None
+
+
+@pytest.mark.parametrize("first, second, third", [
+    ("I came to an open day. what info do you keep on me?", "and for how long?", "who sees it?"),
+    ("je suis venu à une JPO, vous gardez quoi sur moi ?", "et combien de temps ?", "qui y a accès ?"),
+])
+def test_references_lean_on_the_question_they_refer_to_and_do_not_pile_up(first, second, third):
+    """Round 13: each rewrite used to append the previous rewrite ("who sees it? — and for how long? — …"),
+    so the third turn's search read the second turn's aspect (retention) before its own."""
+    state = _state()
+    t1 = resolve(first, "question", None, "data_list", state)
+    remember(state, t1, "answer", sections=["prospects/I-source"])
+    t2 = resolve(second, "followup", None, "duration", state)
+    remember(state, t2, "answer", sections=["prospects/VII-storage"])
+    t3 = resolve(third, "followup", None, "recipients", state)
+    assert t3.context == first and second not in t3.question and t3.answer_type == "recipients"
+
+
+@pytest.mark.parametrize("message", ["and how long for them?", "et combien de temps pour eux ?"])
+def test_a_reference_is_answered_for_the_part_just_answered_not_the_visitors(message):
+    """A student asked "and for alumni?" and got the alumni part: "how long for them?" is about alumni,
+    while the visitor stays a student for new questions."""
+    state = _state(audience="students", audience_said=True,
+                   last=Topic("who receives my data?", "recipients", ["alumni/IV-recipients"], "alumni"))
+    assert resolve(message, "followup", None, "duration", state).audience == "alumni"
+    assert resolve("do you send my data abroad?", "question", None, "transfer", state).audience == "students"

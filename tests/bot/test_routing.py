@@ -72,3 +72,50 @@ def test_strong_policy_evidence_is_never_refused_as_off_topic(monkeypatch, text,
     monkeypatch.setattr(routing, "_classifier", lambda kind, model: _Refusing(label, p))
     query = Query(text, "en", "e5", np.zeros(3, dtype=np.float32))
     assert routing.route(query, evidence=evidence, strong=0.27, has_context=False, pending=False).intent == expected
+
+
+@pytest.mark.parametrize("text, p, expected", [
+    # an unsure request worded as a question is a question about the right (answered from the policy)
+    ("I applied for a job and didn't get it. do you keep my CV?", 0.42, "question"),
+    ("vous me prévenez avant de supprimer mon compte ?", 0.40, "question"),
+    # sure, or not worded as a question: the visitor asks to act
+    ("can you delete my CV?", 0.8, "rights"),
+    ("je veux voir les images où j'apparais, c'était lundi dernier vers 18h", 0.41, "rights"),
+])
+def test_a_rights_request_needs_confidence_when_worded_as_a_question(monkeypatch, text, p, expected):
+    monkeypatch.setattr(routing, "_classifier", lambda kind, model: _Fixed("rights", p))
+    query = Query(text, "en", "e5", np.zeros(3, dtype=np.float32))
+    assert routing.route(query, evidence=0.0, strong=1.0, has_context=False, pending=False).intent == expected
+
+
+class _Self:
+    def __init__(self, p):
+        self.p_self = p
+
+    def predict(self, vec):
+        return Prediction("self" if self.p_self >= 0.5 else "other", {"self": self.p_self, "other": 1 - self.p_self})
+
+
+@pytest.mark.parametrize("text, label, p_self, expected", [
+    # a correction of who the visitor is, mid-conversation: not a rectification request
+    ("Sorry, my mistake: I'm not a student, I actually teach there.", "rights", 0.9, "audience_statement"),
+    ("ah pardon je suis salarié chez vous, au service compta", "rights", 0.9, "audience_statement"),
+    # a request that also says who the visitor is stays a request
+    ("I'm a student, delete my data", "rights", 0.1, "rights"),
+    ("je suis étudiant, effacez mes données", "rights", 0.1, "rights"),
+])
+def test_saying_who_you_are_mid_conversation_is_an_audience_statement(monkeypatch, text, label, p_self, expected):
+    monkeypatch.setattr(routing, "_classifier", lambda kind, model: _Fixed(label, 0.9))
+    monkeypatch.setattr(routing, "query_classifier", lambda kind, model: _Self(p_self))
+    query = Query(text, "en", "e5", np.zeros(3, dtype=np.float32), audience=Prediction("staff", {"staff": 0.9}))
+    assert routing.route(query, evidence=0.0, strong=1.0, has_context=True, pending=False).intent == expected
+
+
+@pytest.mark.parametrize("text", ["et à l'entreprise où je suis en alternance ?", "and the company I'm an apprentice at?"])
+def test_a_question_is_never_only_an_audience_statement(monkeypatch, text):
+    class _Statement(_Fixed):
+        classes = ("audience_statement", "followup", "question", "rights", "rights_question")
+
+    monkeypatch.setattr(routing, "_classifier", lambda kind, model: _Statement("audience_statement", 0.9))
+    query = Query(text, "fr", "e5", np.zeros(3, dtype=np.float32), audience=Prediction("students", {"students": 0.9}))
+    assert routing.route(query, evidence=0.0, strong=1.0, has_context=True, pending=False).intent == "followup"
