@@ -125,21 +125,25 @@ def expand(vec: np.ndarray, lang: str, model: str) -> np.ndarray:
     return (out / np.linalg.norm(out)).astype(np.float32)
 
 
-def self_description_examples(intents: dict, langs, writers: dict | None = None) -> tuple[list[str], list[str]]:
+def self_description_examples(intents: dict, langs, writers: dict | None = None,
+                              others: dict | None = None) -> tuple[list[str], list[str]]:
     """Training pairs for the self-description classifier: the intent examples where the visitor
     only says who they are, and the labelled self-descriptions (`writers`: part -> {lang: [...]},
-    who a visitor says they are, alone or in passing), are `self`; every other intent's examples are not."""
+    who a visitor says they are, alone or in passing), are `self`; every other intent's examples, and
+    the labelled clauses that name a group, a person or a school thing without being the writer
+    (`others`: label -> {lang: [...]}), are not."""
     texts, labels = [], []
     for label, by_lang in intents.items():
         for lang in langs:
             for text in (by_lang or {}).get(lang) or []:
                 texts.append(str(text))
                 labels.append(SELF if label == "audience_statement" else "other")
-    for by_lang in (writers or {}).values():
-        for lang in langs:
-            for text in (by_lang or {}).get(lang) or []:
-                texts.append(str(text))
-                labels.append(SELF)
+    for group, label in ((writers, SELF), (others, "other")):
+        for by_lang in (group or {}).values():
+            for lang in langs:
+                for text in (by_lang or {}).get(lang) or []:
+                    texts.append(str(text))
+                    labels.append(label)
     return texts, labels
 
 

@@ -5,7 +5,7 @@
 - Question classifiers (knowledge/models/{answer_type,audience}-<model>.npz) from
   knowledge/training/questions*.yaml (the audience one also from writers*.yaml, labelled
   self-descriptions); the self-description classifier (knowledge/models/self_description-<model>.npz)
-  from the intent examples and writers*.yaml; and, last, the value-slot classifier (knowledge/models/slot-<model>.npz, see
+  from the intent examples, writers*.yaml (self) and not_writers*.yaml (clauses that are not); and, last, the value-slot classifier (knowledge/models/slot-<model>.npz, see
   knowledge/values.py) from knowledge/training/slots*.yaml plus near misses mined from the built index
   (run `privacybot ingest` first).
 - Intent and right classifiers (bot/models/{intent,right}-<model>.npz) from bot/training/*.yaml,
@@ -121,6 +121,7 @@ def train_classifiers(report: dict) -> None:
     intents = classify.read_examples(sorted(ROOT.glob("bot/training/intents*.yaml")))
     rights = classify.read_examples(sorted(ROOT.glob("bot/training/rights*.yaml")))
     writers = classify.read_examples(sorted(ROOT.glob("knowledge/training/writers*.yaml")), nested=True)
+    not_writers = classify.read_examples(sorted(ROOT.glob("knowledge/training/not_writers*.yaml")), nested=True)
     slots = classify.read_examples(sorted(ROOT.glob("knowledge/training/slots*.yaml")), nested=True)
     for model, langs in LANGS_FOR.items():
         texts, labels = _examples(questions["answer_types"], langs)
@@ -145,7 +146,7 @@ def train_classifiers(report: dict) -> None:
         _train("intent", model, texts, labels, ROOT / f"bot/models/intent-{model}.npz", report)
         from knowledge.query import self_description_examples
 
-        texts, labels = self_description_examples(intents, langs, writers["writers"])
+        texts, labels = self_description_examples(intents, langs, writers["writers"], not_writers["not_writers"])
         _train("self_description", model, texts, labels, ROOT / f"knowledge/models/self_description-{model}.npz",
                report)
         texts, labels = _examples(rights, langs)

@@ -84,3 +84,20 @@ def test_a_conversation_changes_part_only_when_the_message_clearly_says_so(curre
     from knowledge.query import audience_in_conversation
 
     assert audience_in_conversation(_conv_query(topic, p, writer), current) == expected
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("message, lang, writer", [
+    # the writer says who they are, in passing or as a correction (the later clause wins)
+    ("Diplômé 2019 de l'INSEEC. Mes données de scolarité, vous les gardez encore ?", "fr", "alumni"),
+    ("I'm a student at ECE, well no sorry, actually I graduated last year. Do you keep my file?", "en", "alumni"),
+    ("maintenant je bosse dans un cabinet qui accueille vos alternants. Vous gardez mes coordonnées ?", "fr",
+     "partners"),
+    # clauses that only name a group are not the writer's description (round 13: not_writers.yaml)
+    ("What do you keep on teachers, and do the students see it?", "en", None),
+    ("et les profs, ils ont accès à quoi exactement ?", "fr", None),
+    ("if an alumnus unsubscribes, what happens to the directory entry?", "en", None),
+    ("quand un candidat est refusé, vous gardez son dossier, les pièces jointes ?", "fr", None),
+])
+def test_real_models_tell_a_self_description_from_a_mention(message, lang, writer):
+    assert analyse(message, lang).writer_named() == writer
