@@ -168,10 +168,11 @@ def reanswer_for(state: State, named: str | None, parts) -> bool:
     last = state.last
     if named is None or last is None or last.kind != "answer" or named == last.audience:
         return False
-    return any(sid.split("/", 1)[0] in parts for sid in last.section_ids)
+    return any(part_of(sid) in parts for sid in last.section_ids)
 
 
-def _part(section_id: str) -> str:
+def part_of(section_id: str) -> str:
+    """The policy part a section belongs to ("students/VII-storage" -> "students")."""
     return section_id.split("/", 1)[0]
 
 
@@ -183,7 +184,7 @@ def remember(state: State, turn: Turn, kind: str, *, answer_type: str | None = N
     # do not pile up); answered in another part, the conversation has moved: the rewritten turn is the topic
     last = state.last
     same_part = last is not None and last.section_ids and sections and \
-        _part(last.section_ids[0]) == _part(list(sections)[0])
+        part_of(last.section_ids[0]) == part_of(list(sections)[0])
     question = turn.context if turn.context and same_part else turn.question
     topic = Topic(question[:MAX_QUESTION_CHARS], answer_type or turn.answer_type, list(sections)[:8],
                   turn.audience, [e[:80] for e in list(entities)[:8]], kind)

@@ -133,17 +133,13 @@ def self_description_examples(intents: dict, langs, writers: dict | None = None,
     the labelled clauses that name a group, a person or a school thing without being the writer
     (`others`: label -> {lang: [...]}), are not."""
     texts, labels = [], []
-    for label, by_lang in intents.items():
-        for lang in langs:
-            for text in (by_lang or {}).get(lang) or []:
-                texts.append(str(text))
-                labels.append(SELF if label == "audience_statement" else "other")
-    for group, label in ((writers, SELF), (others, "other")):
-        for by_lang in (group or {}).values():
+    for group, label_of in ((intents, lambda k: SELF if k == "audience_statement" else "other"),
+                            (writers, lambda k: SELF), (others, lambda k: "other")):
+        for key, by_lang in (group or {}).items():
             for lang in langs:
                 for text in (by_lang or {}).get(lang) or []:
                     texts.append(str(text))
-                    labels.append(label)
+                    labels.append(label_of(key))
     return texts, labels
 
 

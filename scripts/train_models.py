@@ -5,9 +5,9 @@
 - Question classifiers (knowledge/models/{answer_type,audience}-<model>.npz) from
   knowledge/training/questions*.yaml (the audience one also from writers*.yaml, labelled
   self-descriptions); the self-description classifier (knowledge/models/self_description-<model>.npz)
-  from the intent examples, writers*.yaml (self) and not_writers*.yaml (clauses that are not); and, last, the value-slot classifier (knowledge/models/slot-<model>.npz, see
-  knowledge/values.py) from knowledge/training/slots*.yaml plus near misses mined from the built index
-  (run `privacybot ingest` first).
+  from the intent examples, writers*.yaml (self) and not_writers*.yaml (clauses that are not); and,
+  last, the value-slot classifier (knowledge/models/slot-<model>.npz, see knowledge/values.py) from
+  knowledge/training/slots*.yaml plus near misses mined from the built index (run `privacybot ingest` first).
 - Intent and right classifiers (bot/models/{intent,right}-<model>.npz) from bot/training/*.yaml,
   plus policy questions from knowledge/training/questions.yaml and PolicyQA as `question` examples.
 - Unit ranker weights (knowledge/models/ranker-<model>.json), see scripts/train_ranker.py.

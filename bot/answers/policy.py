@@ -48,7 +48,7 @@ def _settle_from_context(query: Query, q: Query, turn: Turn, state: State, retri
     last = state.last
     if last is None or last.kind != "answer" or not last.section_ids:
         return None
-    part = last.section_ids[0].split("/", 1)[0]
+    part = conversation.part_of(last.section_ids[0])
     if compose.shared(part):
         t2 = turn if turn.context else replace(turn, question=f"{query.text} — {last.question}"[:conversation.MAX_QUESTION_CHARS],
                                                rewritten=True, context=last.question)
