@@ -109,6 +109,10 @@ class DisclosureModel:
     def scores(self, text: str) -> dict[str, float]:
         return {c: float(p) for c, p in zip(self.classes, self.probabilities(text), strict=True) if c != "NONE"}
 
+    def near(self, text: str, gate: float) -> bool:
+        """Does some category reach `gate` times its threshold (a disclosure may be close)?"""
+        return any(p >= gate * self.thresholds[c] for c, p in self.scores(text).items())
+
     def fires(self, text: str) -> dict[str, float]:
         """Categories whose probability reaches their calibrated threshold."""
         return {c: p for c, p in self.scores(text).items() if p >= self.thresholds[c]}

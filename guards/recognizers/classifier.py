@@ -73,8 +73,7 @@ class DisclosureClassifierRecognizer(GuardRecognizer):
             parts = [(a, b) for a, b in clauses(text, s_start, s_end) if not self.about_data_or_asking(text, a, b)]
             if not parts:
                 continue
-            sentence_scores = self.model.scores(sentence)
-            if max(p / self.model.thresholds[c] for c, p in sentence_scores.items()) < self.SENTENCE_GATE:
+            if not self.model.near(sentence, self.SENTENCE_GATE):
                 continue  # nothing near a disclosure: its clauses are not read (one encoder call)
             self.model.encode([text[a:b] for a, b in parts])
             fired: set[str] = set()

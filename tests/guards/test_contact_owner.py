@@ -100,7 +100,7 @@ def test_release_never_touches_other_entities_or_messages_holding_them(entity):
 
 
 def test_the_packaged_model_was_calibrated_per_entity():
-    from guards.owner import MODEL_FILE
+    from guards.owner import CONTACT_MODEL as MODEL_FILE
 
     with np.load(MODEL_FILE) as data:
         thresholds = dict(zip(data["entities"], data["entity_thresholds"], strict=True))
