@@ -124,6 +124,7 @@ SUITES: dict[str, Suite] = {s.name: s for s in (
     Suite("guard_blind_m", "guard", f"Guard — blind set M ({H})", "guard_blind_m.jsonl", "M", needs_index=False),
     Suite("guard_blind_n", "guard", f"Guard — blind set N ({H})", "guard_blind_n.jsonl", "N", needs_index=False),
     Suite("guard_blind_o", "guard", f"Guard — blind set O ({H})", "guard_blind_o.jsonl", "O", needs_index=False),
+    Suite("guard_blind_p", "guard", f"Guard — blind set P ({H})", "guard_blind_p.jsonl", "P", needs_index=False),
 )}
 
 

