@@ -163,10 +163,11 @@ class NameReader(Reader):
 
 
 class IdentifierReader(Reader):
-    """An organisation's or public reference (a SIRET, an RNCP number, an order or meeting number, a course
-    code, an error code), or a person's identifier? Only for numbers and codes found by their shape or after
-    a generic reference word ("n°", "ref"): one stated as a person's ("my student number", a login) or with
-    a checksum scheme (NIR, INE, IBAN, card) never goes here."""
+    """An organisation's or public reference (an RNCP number, a course or software code, a short order
+    number, a time read as a code), or a person's identifier? Only for codes of at most MAX_DIGITS digits
+    found by their shape or after a generic reference word ("n°", "ref"): one stated as a person's ("my
+    student number", a login), one with a checksum scheme (NIR, INE, IBAN, card) and any longer number
+    (a SIRET, a meeting ID) never goes here."""
 
     MODEL, KIND, ENTITIES, RECOGNIZERS = ID_MODEL, "identifiers", IDENTIFIED, UNCUED_IDS
     MAX_DIGITS = 7  # issue 13: any run of 8 or more digits is redacted, whoever it seems to belong to
