@@ -5,9 +5,9 @@ raises on user text and fails closed: if analysis breaks, the redacted text is `
 
 Pipeline: normalise (offsets kept) → language (the hint, else detected; it only orders the
 languages: every language's recognizers run on every message) → Presidio analysis per chunk →
-person-name filter (NER evidence; public things and figures), disclosure-classifier fallback, contacts read as
-an organisation's released (`guards/owner.py`), public-data allowlist → merge → map back to the original
-offsets → presidio-anonymizer replacement."""
+person-name filter (NER evidence; public things and figures), disclosure-classifier fallback, public-data
+allowlist → merge → a message whose every contact, uncued name and short code reads as no private person's
+released (`guards/owner.py`) → map back to the original offsets → presidio-anonymizer replacement."""
 
 from __future__ import annotations
 
@@ -112,8 +112,8 @@ class Guard:
 
     # -- internals --------------------------------------------------------------------------
     def _analyse(self, text: str, lang: str, public: tuple, release: bool = True) -> list[Finding]:
-        """Findings in `text`; `release`: drop the contacts the owner classifier reads as an organisation's
-        (not when collecting a published document's public strings, which keeps every contact)."""
+        """Findings in `text`; `release`: none when the whose-is-it readers read every finding as no private
+        person's (not when collecting a published document's public strings, which keeps every contact)."""
         found: list[Finding] = []
         for start, end in chunk_bounds(text, self.chunk_chars, self.chunk_overlap):
             chunk = text[start:end]
