@@ -7,7 +7,7 @@
 - `names` → `guards/models/name-owner-e5.npz`: is a name found without a cue a public figure or thing
   (an author, a brand, a room named after a scientist, a holiday) or a private person?
 - `identifiers` → `guards/models/id-owner-e5.npz`: is a number or code found by its shape an
-  organisation's or public reference (a SIRET, an RNCP number, an order number) or a person's?
+  organisation's or public reference (an RNCP number, a course code, a short order number) or a person's?
 
 1. Labelled rows, written for this from a brief by helpers who saw no evaluation set:
    `guards/training/contact_owner.jsonl` (800 EN/FR messages) and `contact_owner_b.jsonl` (960,
@@ -37,18 +37,7 @@ from pathlib import Path
 import numpy as np
 
 from guards.config import PACKAGE_DIR
-from guards.owner import (
-    CONTACT_MODEL,
-    ID_MODEL,
-    IDENTIFIED,
-    NAME_MODEL,
-    NAMED,
-    ORGANISATION,
-    OWNED,
-    PUBLIC,
-    context,
-    personal_by_shape,
-)
+from guards.owner import ContactReader, IdentifierReader, NameReader, Reader, context, personal_by_shape
 from guards.persons import listed_name
 from guards.training.build_disclosure import embed, fold_standardisation, standardise
 
@@ -63,25 +52,28 @@ SEED = 13
 
 @dataclass(frozen=True)
 class Kind:
+    """What a reader of `guards/owner.py` is trained on; its model file, class, entities and context
+    form come from the reader itself."""
+
+    reader: type[Reader]
     files: tuple[str, ...]
     item: str          # the key holding the item's text in a labelled row
-    owner_class: str   # the class a released item belongs to
     released: str      # the `owner` value labelled as released
     kept: str          # the `owner` value labelled as a person's
-    entities: tuple[str, ...]
-    model: Path
-    keep_item: bool    # the item stays in its context (a name) or becomes its placeholder (a contact)
     max_person_released: float = MAX_PERSON_RELEASED
 
+    owner_class = property(lambda self: self.reader.CLASS)
+    entities = property(lambda self: self.reader.ENTITIES)
+    model = property(lambda self: self.reader.MODEL)
+    keep_item = property(lambda self: self.reader.KEEP_ITEM)
 
-KINDS = {
-    "contacts": Kind(("contact_owner.jsonl", "contact_owner_b.jsonl"), "contact", ORGANISATION, "organisation",
-                     "person", OWNED, CONTACT_MODEL, False),
-    "names": Kind(("name_owner.jsonl",), "name", PUBLIC, "public", "private", NAMED, NAME_MODEL, True),
+
+KINDS = {kind.reader.KIND: kind for kind in (
+    Kind(ContactReader, ("contact_owner.jsonl", "contact_owner_b.jsonl"), "contact", "organisation", "person"),
+    Kind(NameReader, ("name_owner.jsonl",), "name", "public", "private"),
     # a structured identifier: the target is no leak at all, so no person-owned one may be released out of fold
-    "identifiers": Kind(("id_owner.jsonl",), "identifier", ORGANISATION, "organisation", "person", IDENTIFIED,
-                        ID_MODEL, False, max_person_released=0.0),
-}
+    Kind(IdentifierReader, ("id_owner.jsonl",), "identifier", "organisation", "person", max_person_released=0.0),
+)}
 
 
 def rows(kind: Kind) -> list[dict]:
