@@ -3,7 +3,8 @@
 Idempotent: a manifest (content hash, profile, parser, chunker, unit splitter, models) decides
 whether anything needs doing. A build is written to a fresh directory and then swapped in by
 replacing a symlink (`os.replace`, atomic), so readers never see a half-written index; a running
-server notices the new build id and reloads (see `retrieve.open_retriever`)."""
+server notices the new build id and reloads (see `retrieve.open_retriever`). Only ingest writes a
+build: serving processes read it and keep its vectors in memory (`store._memory_collections`)."""
 
 from __future__ import annotations
 
@@ -76,6 +77,7 @@ def _up_to_date(kb_dir: Path, kb: str, wanted: dict) -> dict | None:
         return None
     try:
         manifest = store.verify(kb_dir.resolve(), kb)
+        store.check_files(kb_dir.resolve(), manifest, kb)  # a build changed since: rebuilt, as load says
     except KnowledgeError:
         return None
     keys = ("format", "content_sha256", "profile_sha256", "parser", "chunker", "units_version", "models", "reference",
@@ -95,34 +97,25 @@ def _write_jsonl(path: Path, rows) -> None:
             fh.write(json.dumps(dataclasses.asdict(row), ensure_ascii=False) + "\n")
 
 
-EF_MAX = 8192  # exhaustive (exact) search up to this many records per collection
-
-
-def _collection(client, name: str, size: int):
-    """A cosine collection whose search is exact, so the same in every process. Chroma keeps a small
-    collection's vectors out of its HNSW graph until a process loads them, then builds the graph on
-    several threads; with the default search breadth (100) two processes of the same index returned
-    different neighbours, so the same question could get different answers from different server
-    processes. A search breadth above the collection size makes the search exhaustive (exact), up to
-    `EF_MAX` records per collection (beyond it the search is approximate again)."""
-    return client.create_collection(name, embedding_function=None, configuration={
-        "hnsw": {"space": "cosine", "ef_search": min(max(100, size + 1), EF_MAX)}})
-
-
 def _question_collection(client, build_id: str, model: str, kind: str, questions: list[str],
-                         metadatas: list[dict]) -> np.ndarray:
+                         metadatas: list[dict]) -> tuple[list[str], np.ndarray]:
     """Embed labelled questions as queries into the build's `kind` collection (`q`: answered, `n`: not
-    answered; ids `<kind><n>`); returns their vectors."""
-    col = _collection(client, store.collection_name(build_id, model, kind), len(questions))
+    answered; ids `<kind><n>`); returns their ids and vectors."""
+    col = store.create_collection(client, store.collection_name(build_id, model, kind), len(questions))
     vecs = embedders.embed_queries(model, questions)
+    ids = [f"{kind}{j}" for j in range(len(questions))]
     for i in range(0, len(questions), 256):
-        col.add(ids=[f"{kind}{j}" for j in range(i, min(i + 256, len(questions)))],
-                embeddings=vecs[i:i + 256].tolist(), metadatas=metadatas[i:i + 256])
-    return vecs
+        col.add(ids=ids[i:i + 256], embeddings=vecs[i:i + 256].tolist(), metadatas=metadatas[i:i + 256])
+    return ids, vecs
 
 
 def _build(build: Path, kb: str, text: str, chunks, unit_list, public, profile: Profile, manifest: dict,
            chroma_url: str | None, progress: bool) -> None:
+    """Write the build. Locally, the vectors go both into the build's Chroma directory and into
+    `vectors-<model>.npz`, which is what serving processes load (into an in-memory Chroma: see
+    `store._memory_collections` for why no process but this one ever opens the Chroma files). The
+    Chroma client is closed before the files are hashed into the manifest, so the build on disk is
+    final: `store.load` refuses it if any byte changes afterwards."""
     from tqdm import tqdm
 
     build.mkdir(parents=True)
@@ -141,30 +134,45 @@ def _build(build: Path, kb: str, text: str, chunks, unit_list, public, profile: 
     with tqdm(total=len(unit_list) * len(MODELS), desc=f"Embedding {kb}", unit="unit", disable=not progress,
               leave=False) as bar:
         for model in MODELS:
-            col = _collection(client, store.collection_name(manifest["build_id"], model), len(unit_list))
+            records: dict[str, tuple] = {}  # kind -> (ids, vectors, metadatas): what serving loads
+            col = store.create_collection(client, store.collection_name(manifest["build_id"], model), len(unit_list))
+            unit_metas: list[dict] = []
             model_vecs = []
             for i in range(0, len(unit_list), BATCH):
                 part = unit_list[i:i + BATCH]
                 vecs = embedders.embed_documents(model, texts[i:i + BATCH])
                 model_vecs.append(vecs)
-                col.add(ids=[u.unit_id for u in part], embeddings=vecs.tolist(),
-                        metadatas=[{"order": i + j, "audience": u.audience, "section_id": u.section_id,
-                                    "kind": u.kind} for j, u in enumerate(part)])
+                metas = [{"order": i + j, "audience": u.audience, "section_id": u.section_id, "kind": u.kind}
+                         for j, u in enumerate(part)]
+                unit_metas.extend(metas)
+                col.add(ids=[u.unit_id for u in part], embeddings=vecs.tolist(), metadatas=metas)
                 bar.update(len(part))
+            records["u"] = ([u.unit_id for u in unit_list], np.concatenate(model_vecs), unit_metas)
             hubs[model] = query.hubness(np.concatenate(model_vecs), model)
             if asked:
-                qvecs = _question_collection(client, manifest["build_id"], model, "q", [q.question for q in asked],
-                                             [{"units": "|".join(q.units), "lang": q.lang} for q in asked])
+                q_metas = [{"units": "|".join(q.units), "lang": q.lang} for q in asked]
+                q_ids, qvecs = _question_collection(client, manifest["build_id"], model, "q",
+                                                    [q.question for q in asked], q_metas)
+                records["q"] = (q_ids, qvecs, q_metas)
                 section_of = {u.unit_id: u.section_id for u in unit_list}
                 rows, kinds = sections.examples([[section_of[u] for u in q.units] for q in asked])
                 if sections.trainable(kinds):
                     sections.save(sections.fit(model, qvecs[rows], kinds), build, model)
             if negatives:  # near-topic questions the policy does not answer (knowledge.answerable)
-                _question_collection(client, manifest["build_id"], model, "n", [r["question"] for r in negatives],
-                                     [{"lang": str(r.get("lang", "en"))} for r in negatives])
-            hcol = _collection(client, store.collection_name(manifest["build_id"], model, "h"), len(headings))
-            hcol.add(ids=list(headings), embeddings=embedders.embed_documents(model, list(headings.values())).tolist())
+                n_metas = [{"lang": str(r.get("lang", "en"))} for r in negatives]
+                n_ids, nvecs = _question_collection(client, manifest["build_id"], model, "n",
+                                                    [r["question"] for r in negatives], n_metas)
+                records["n"] = (n_ids, nvecs, n_metas)
+            hcol = store.create_collection(client, store.collection_name(manifest["build_id"], model, "h"), len(headings))
+            hvecs = embedders.embed_documents(model, list(headings.values()))
+            hcol.add(ids=list(headings), embeddings=hvecs.tolist())
+            records["h"] = (list(headings), hvecs, None)
+            if not chroma_url:
+                store.save_vectors(build, model, records)
     (build / store.HUBS).write_text(json.dumps(hubs), encoding="utf-8")
+    if not chroma_url:
+        store.forget_client(build / "chroma")  # closed: Chroma writes nothing more into the build
+    manifest["files"] = store.file_hashes(build)  # `store.load` refuses a build changed after this
     tmp = build / (store.MANIFEST + ".tmp")  # manifest last: a build without it is never complete
     tmp.write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8")
     os.replace(tmp, build / store.MANIFEST)

@@ -10,6 +10,7 @@ searched for every canary: zero hits. The feedback path is checked the same way.
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import io
 import logging
@@ -142,12 +143,31 @@ def _hits(blob: bytes, needles: list[str], before: dict[str, int] | None = None)
 
 
 def _snapshot(home: Path, canaries) -> dict[str, dict[str, int]]:
-    """Per file under `home`, how often each needle occurs before the conversation. The knowledge
-    index holds ~2 MB of float embeddings, in which a 3-letter needle ("gay") occurs by chance;
-    Chroma rewrites its database on open, so equality of bytes is no test, but a leak adds one."""
+    """Per file under `home`, how often each needle occurs before the conversation: a file that
+    legitimately changes (the database, its WAL, the logs) must not gain one. The knowledge index
+    holds ~2 MB of float embeddings, in which a 3-letter needle ("gay") occurs by chance, hence
+    counts. The knowledge base itself must not change at all (`_kb_hashes`, the stricter test)."""
     needles = [n for *_, ns in canaries for n in ns]
     return {str(p.relative_to(home)): {n: p.read_bytes().lower().count(n.lower().encode("utf-8")) for n in needles}
             for p in home.rglob("*") if p.is_file()}
+
+
+def _kb_hashes(home: Path) -> dict[str, str]:
+    """sha256 of every file of the knowledge base under `home` (kb/: manifest, vectors and the whole
+    Chroma directory, chroma.sqlite3 and the HNSW segment files). A serving process must never write
+    there: Chroma re-created the files of a never-persisted HNSW segment on every open from a buffer
+    that was never zeroed, so data_level0.bin carried raw visitor text from the process's freed
+    memory (knowledge/store.py `_memory_collections`). Any change of a byte fails, leak or not."""
+    hashes = {str(p.relative_to(home)): hashlib.sha256(p.read_bytes()).hexdigest()
+              for p in sorted((home / "kb").rglob("*")) if p.is_file()}
+    assert any("/chroma/" in name for name in hashes) and any(name.endswith("data_level0.bin") for name in hashes), \
+        sorted(hashes)  # the index files really are covered
+    return hashes
+
+
+def _kb_changes(home: Path, before: dict[str, str]) -> list[str]:
+    after = _kb_hashes(home)
+    return sorted(name for name in set(before) | set(after) if before.get(name) != after.get(name))
 
 
 def _db_dump(store, pg_url_value: str | None) -> bytes:
@@ -246,8 +266,10 @@ def test_no_canary_reaches_disk_logs_or_database(any_store, privacybot_home, cle
     before: dict[str, dict[str, int]] = {}
     if use_engine:
         shutil.copytree(request.getfixturevalue("canary_kb"), privacybot_home / "kb", symlinks=True)
-        before = _snapshot(privacybot_home, canaries)
+        before, kb_before = _snapshot(privacybot_home, canaries), _kb_hashes(privacybot_home)
         _converse_engine(any_store, guard, canaries)
+        changed = _kb_changes(privacybot_home, kb_before)
+        assert not changed, f"the serving process wrote into the knowledge base: {changed}"
     _converse(any_store, guard, canaries, logger)
     for handler in logging.getLogger().handlers:
         handler.flush()
@@ -314,7 +336,7 @@ def test_no_canary_from_the_http_api_the_console_or_a_timed_out_request(privacyb
     guard = get_guard()
     canaries = make_canaries(seed=random.SystemRandom().randint(0, 2**31))
     shutil.copytree(request.getfixturevalue("canary_kb"), privacybot_home / "kb", symlinks=True)
-    before = _snapshot(privacybot_home, canaries)
+    before, kb_before = _snapshot(privacybot_home, canaries), _kb_hashes(privacybot_home)
     stream = io.StringIO()
     configure_logging("DEBUG", stream=stream, file=privacybot_home / "logs" / "privacybot.log")
     settings = load_settings({"PRIVACYBOT_HOME": str(privacybot_home)})
@@ -356,6 +378,8 @@ def test_no_canary_from_the_http_api_the_console_or_a_timed_out_request(privacyb
     captured = capfd.readouterr()
     targets["stdout"], targets["stderr"] = captured.out.encode(), captured.err.encode()
     assert any(name.endswith((".sqlite3", ".db")) for name in targets), sorted(targets)  # the database was scanned
+    changed = _kb_changes(privacybot_home, kb_before)
+    assert not changed, f"the serving process wrote into the knowledge base: {changed}"
     leaks = {}
     for name, blob in targets.items():
         for lang, category, _message, ns in canaries:
