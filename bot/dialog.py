@@ -38,7 +38,14 @@ def respond(query: Query, state: State, retriever: Retriever, *, audience_hint: 
         return simple("greeting", "greeting", lang, capabilities=True, values=org, **base)
     if r.intent == "thanks":
         return simple("greeting", "thanks", lang, **base)
-    said = bool(query.writer_named(set(retriever.audiences))) or state.pending is not None
+    if r.intent == "audience_statement":
+        # the whole message says who the visitor is: its own reading wins over the conversation's
+        named = base["audience_named"] = query.audience_named(set(retriever.audiences)) or named
+        if named is None:  # …and when it names no part after all, it is a question in context
+            r = replace(r, intent="followup" if state.last is not None else "question")
+            base["intent"] = r.intent
+    said = bool(query.writer_named(set(retriever.audiences))) or state.pending is not None \
+        or r.intent == "audience_statement"
     if named and (said or not state.audience_said):
         # who the visitor is: once they have said it, a question about another part does not change it
         state.audience, state.audience_said = named, said

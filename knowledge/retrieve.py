@@ -80,6 +80,12 @@ class Retriever:
     def section_ids(self) -> list[str]:
         return list(self._by_section)
 
+    @property
+    def topic_parts(self) -> frozenset[str]:
+        """Parts about a topic rather than a kind of visitor (`ask: false` in the profile, e.g. video
+        surveillance): they apply whoever the visitor is, like the shared parts."""
+        return frozenset(self.audiences) - frozenset(self.profile_audiences(askable=True))
+
     def profile_audiences(self, *, askable: bool = False) -> list[str]:
         """The audience parts in the order the policy presents them; `askable`: only kinds of visitor
         (a topic part such as video surveillance is marked `ask: false` in the profile)."""

@@ -141,7 +141,7 @@ def compose(retriever: Retriever, query: Query, *, audience: str | None, answer_
     """`hits`: the question's ranking when the caller has it already (ranked with this audience)."""
     hits = hits if hits is not None else rank(retriever, query, audience)
     if audience and audience in retriever.audiences:  # that part, and the parts that apply to everyone
-        hits = [h for h in hits if h.unit.audience in (audience, *SHARED_AUDIENCES)]
+        hits = [h for h in hits if h.unit.audience in (audience, *SHARED_AUDIENCES, *retriever.topic_parts)]
     found, p = retriever.answered(query, hits, threshold)
     slot = values.missing(query, hits, retriever.values)  # also names what is missing when the check refused
     if not found or slot is not None:

@@ -89,7 +89,10 @@ def answer(query: Query, turn: Turn, state: State, retriever: Retriever, thresho
         if comp.hits:
             h = comp.hits[0].unit
             text = f"{text} {t('closest_section', lang, where=render.section_label(h.section_id, h.heading, h.audience, lang))}"
-        conversation.remember(state, turn, "refusal")
+        # nobody said who they are: the answer may lie in one visitor's part only, so the question waits
+        # for the visitor's audience like a clarification ("I'm a supplier" next answers it for partners)
+        waits = turn.audience is None and not turn.from_pending
+        conversation.remember(state, turn, "refusal", answer_type=answer_type, pending=waits)
         return Reply("refusal", text, trace=trace)
     if comp.conflict and not turn.from_pending:
         settled = _settle_from_context(query, q, turn, state, retriever, threshold, answer_type)

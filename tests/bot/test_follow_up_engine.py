@@ -69,3 +69,32 @@ def test_a_question_about_another_part_does_not_change_who_the_visitor_is(engine
         sid = a.session_id
     assert a.kind == "answer" and {c.section_id.split("/")[0] for c in a.citations} == {expected}, \
         [c.section_id for c in a.citations]
+
+
+@pytest.mark.parametrize("lang, turns", [
+    ("en", ["how long is the footage from the campus cameras kept?", "I work at the head office, in accounting."]),
+    ("fr", ["les images de vidéosurveillance, vous les gardez combien de temps ?", "Je suis salariée au siège."]),
+])
+def test_a_topic_part_applies_whoever_the_visitor_is(engine, lang, turns):
+    """Round 15: video surveillance is a topic part (`ask: false`), not a kind of visitor. Once the
+    visitor said they were staff, the footage question was re-answered from the staff part's retention
+    (payroll, HR files): a known audience kept only its own part and the shared ones."""
+    sid = None
+    for message in turns:
+        a = engine.ask(message, session_id=sid, lang=lang, record=False)
+        sid = a.session_id
+    assert a.kind == "answer" and "cctv/VII-storage" in [c.section_id for c in a.citations], \
+        [c.section_id for c in a.citations]
+
+
+@pytest.mark.parametrize("lang, message, part", [
+    ("en", "I teach evening classes at INSEEC as an outside speaker", "staff"),
+    ("fr", "je donne des cours du soir à l'ESCE comme intervenant extérieur", "staff"),
+])
+def test_saying_who_you_are_is_never_off_topic(engine, lang, message, part):
+    """Round 15: the intent classifier read a bare self-description as off-topic (p ≥ 0.5) and the visitor
+    was told the question was outside the policy. A message the audience classifier places in one part of
+    the policy is about the policy: said alone, it is noted for the next questions."""
+    a = engine.ask(message, lang=lang, record=False)
+    assert a.kind == "greeting" and a.trace["intent"] == "audience_statement" and a.trace["audience_named"] == part, \
+        (a.kind, a.trace.get("intent"), a.text)

@@ -119,3 +119,25 @@ def test_a_question_is_never_only_an_audience_statement(monkeypatch, text):
     monkeypatch.setattr(routing, "_classifier", lambda kind, model: _Statement("audience_statement", 0.9))
     query = Query(text, "fr", "e5", np.zeros(3, dtype=np.float32), audience=Prediction("students", {"students": 0.9}))
     assert routing.route(query, evidence=0.0, strong=1.0, has_context=True, pending=False).intent == "followup"
+
+
+@pytest.mark.parametrize("text, p, part, p_self, expected", [
+    # about one part of the policy, the off-topic reading unsure: a policy question, or who the visitor is
+    ("I graduated in 2018, why would you need my bank details?", 0.6, "alumni", 0.2, "question"),
+    ("je suis diplômé depuis 2018, pourquoi vous avez mon RIB ?", 0.6, "alumni", 0.2, "question"),
+    ("I teach evening classes there as an outside speaker", 0.7, "staff", 0.9, "audience_statement"),
+    ("je donne des cours du soir là-bas comme intervenant", 0.7, "staff", 0.9, "audience_statement"),
+    # sure it is off-topic (fees, homework), or about no part: refused
+    ("I'm a student there, what are the tuition fees for 3rd year?", 0.95, "students", 0.2, "out_of_scope"),
+    ("je suis étudiant, vous m'aidez pour mon devoir de maths ?", 0.9, "students", 0.2, "out_of_scope"),
+    ("what's the weather in Paris tomorrow?", 0.6, None, 0.0, "out_of_scope"),
+    ("il fait quel temps à Paris demain ?", 0.6, None, 0.0, "out_of_scope"),
+])
+def test_a_message_about_a_part_of_the_policy_is_not_off_topic(monkeypatch, text, p, part, p_self, expected):
+    """Round 15: "off-topic" at p 0.5-0.75 with the message placed in one part of the policy was mostly a
+    policy question worded loosely (20 of 22 such turns on dialogue sets 1-16)."""
+    monkeypatch.setattr(routing, "_classifier", lambda kind, model: _Refusing("out_of_scope", p))
+    monkeypatch.setattr(routing, "query_classifier", lambda kind, model: _Self(p_self))
+    audience = Prediction(part, {part: 0.9}) if part else Prediction("none", {"none": 0.9})
+    query = Query(text, "en", "e5", np.zeros(3, dtype=np.float32), audience=audience)
+    assert routing.route(query, evidence=0.0, strong=1.0, has_context=False, pending=False).intent == expected
