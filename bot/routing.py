@@ -20,6 +20,7 @@ from pathlib import Path
 
 from knowledge import classify
 from knowledge.query import SELF, Query
+from knowledge.text import clauses
 from knowledge.query import classifier as query_classifier
 
 MODELS_DIR = Path(__file__).with_name("models")
@@ -53,6 +54,8 @@ def _only_says_who(query: Query) -> bool:
     classifier on the message itself, and a part it names."""
     if "?" in query.text or query.audience_named() is None:
         return False
+    if clauses(query.text) and query.writer_named() is None:
+        return False  # several clauses, none of them the writer saying who they are ("je veux changer l'adresse, j'en ai une nouvelle")
     return query_classifier("self_description", query.model).predict(query.vec).p(SELF) >= SURE
 
 

@@ -44,11 +44,10 @@ def test_the_conversation_settles_what_the_message_alone_would_ask_about(engine,
 @pytest.mark.parametrize("lang, message, expected", [
     ("en", "Hi, I'm a student at INSEEC, well sorry, actually I graduated in June. How long do you keep my "
            "alumni account data?", "alumni"),
-    pytest.param("fr", "Bonjour, je suis étudiante à l'ECE, enfin non pardon, j'ai eu mon diplôme en juin. Vous "
-                 "gardez mes données combien de temps ?", "alumni",
-                 marks=pytest.mark.xfail(strict=True, reason="the audience classifier reads \"j'ai eu mon diplôme en "
-                                                             "juin\" as a student's (0.64): the later clause is "
-                                                             "taken, its part is wrong")),
+    # strict xfail until round 15: the audience model read "j'ai eu mon diplôme en juin" as a student's (0.64);
+    # the second labelling of self-descriptions (writers_b.yaml, self-corrections among them) reads it as alumni
+    ("fr", "Bonjour, je suis étudiante à l'ECE, enfin non pardon, j'ai eu mon diplôme en juin. Vous gardez mes "
+           "données combien de temps ?", "alumni"),
 ])
 def test_a_correction_inside_the_message_decides_who_the_visitor_is(engine, lang, message, expected):
     a = engine.ask(message, lang=lang, record=False)

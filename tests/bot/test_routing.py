@@ -96,18 +96,24 @@ class _Self:
         return Prediction("self" if self.p_self >= 0.5 else "other", {"self": self.p_self, "other": 1 - self.p_self})
 
 
-@pytest.mark.parametrize("text, label, p_self, expected", [
+@pytest.mark.parametrize("text, label, p_self, writer, expected", [
     # a correction of who the visitor is, mid-conversation: not a rectification request
-    ("Sorry, my mistake: I'm not a student, I actually teach there.", "rights", 0.9, "audience_statement"),
-    ("ah pardon je suis salarié chez vous, au service compta", "rights", 0.9, "audience_statement"),
+    ("Sorry, my mistake: I'm not a student, I actually teach there.", "rights", 0.9, "staff", "audience_statement"),
+    ("ah pardon je suis salarié chez vous, au service compta", "rights", 0.9, "staff", "audience_statement"),
     # a request that also says who the visitor is stays a request
-    ("I'm a student, delete my data", "rights", 0.1, "rights"),
-    ("je suis étudiant, effacez mes données", "rights", 0.1, "rights"),
+    ("I'm a student, delete my data", "rights", 0.1, "students", "rights"),
+    ("je suis étudiant, effacez mes données", "rights", 0.1, "students", "rights"),
+    # round 15: a request in several clauses, none of them the writer saying who they are, stays a request
+    # even when the whole message reads like a self-description (the second labelling made that common)
+    ("I want to change the email of my subscription, I have a new one", "rights", 0.9, None, "rights"),
+    ("je veux changer l'adresse mail de l'abonnement, j'en ai une nouvelle", "rights", 0.9, None, "rights"),
 ])
-def test_saying_who_you_are_mid_conversation_is_an_audience_statement(monkeypatch, text, label, p_self, expected):
+def test_saying_who_you_are_mid_conversation_is_an_audience_statement(monkeypatch, text, label, p_self, writer,
+                                                                        expected):
     monkeypatch.setattr(routing, "_classifier", lambda kind, model: _Fixed(label, 0.9))
     monkeypatch.setattr(routing, "query_classifier", lambda kind, model: _Self(p_self))
-    query = Query(text, "en", "e5", np.zeros(3, dtype=np.float32), audience=Prediction("staff", {"staff": 0.9}))
+    query = Query(text, "en", "e5", np.zeros(3, dtype=np.float32), audience=Prediction("staff", {"staff": 0.9}),
+                  writer=Prediction(writer, {writer: 0.9}) if writer else Prediction(None, {}))
     assert routing.route(query, evidence=0.0, strong=1.0, has_context=True, pending=False).intent == expected
 
 
