@@ -20,8 +20,8 @@ from pathlib import Path
 
 from knowledge import classify
 from knowledge.query import SELF, Query
-from knowledge.text import clauses
 from knowledge.query import classifier as query_classifier
+from knowledge.text import clauses
 
 MODELS_DIR = Path(__file__).with_name("models")
 REFUSING = ("out_of_scope", "injection", "other_person")
