@@ -58,6 +58,11 @@ class Retriever:
         for c in self.chunks:
             self._by_section.setdefault(c.section_id, []).append(c)
         self.audiences = frozenset(a for a in self._audience.tolist() if a not in SHARED_AUDIENCES)
+        # parts about a topic rather than a kind of visitor (`ask: false` in the profile, e.g. video
+        # surveillance): they apply whoever the visitor is, like the shared parts
+        self.topic_parts = frozenset(p.get("audience") for p in self.profile.get("parts") or []
+                                     if isinstance(p, dict) and p.get("ask") is False) & self.audiences
+        self._part_order = list(dict.fromkeys(a for a in self._audience.tolist() if a in self.audiences))
         self.neighbours: dict[str, tuple[Unit | None, Unit | None]] = {}  # unit_id -> (previous, next) in its chunk
         for i, u in enumerate(self.units):
             prev_u = self.units[i - 1] if i and self.units[i - 1].chunk_id == u.chunk_id else None
@@ -80,21 +85,10 @@ class Retriever:
     def section_ids(self) -> list[str]:
         return list(self._by_section)
 
-    @property
-    def topic_parts(self) -> frozenset[str]:
-        """Parts about a topic rather than a kind of visitor (`ask: false` in the profile, e.g. video
-        surveillance): they apply whoever the visitor is, like the shared parts."""
-        return frozenset(self.audiences) - frozenset(self.profile_audiences(askable=True))
-
     def profile_audiences(self, *, askable: bool = False) -> list[str]:
         """The audience parts in the order the policy presents them; `askable`: only kinds of visitor
-        (a topic part such as video surveillance is marked `ask: false` in the profile)."""
-        order = list(dict.fromkeys(u.audience for u in self.units if u.audience in self.audiences))
-        if askable:
-            topical = {p.get("audience") for p in self.profile.get("parts") or []
-                       if isinstance(p, dict) and p.get("ask") is False}
-            order = [a for a in order if a not in topical]
-        return order
+        (not the `topic_parts`)."""
+        return [a for a in self._part_order if not (askable and a in self.topic_parts)]
 
     def _size(self, col) -> int:
         """A collection's record count, asked of Chroma once per build (each `count()` is a call)."""
