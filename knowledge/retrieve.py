@@ -101,7 +101,7 @@ class Retriever:
         col = self.index.collections.get(query.model)
         if col is None:
             raise InputError(f"Knowledge base '{self.kb}' has no '{query.model}' vectors; re-run `privacybot ingest`.")
-        vec = query.search_vec if query.search_vec is not None else query.vec
+        vec = query.search_vec if query.search_vec is not None else query.topic
         got = col.query(query_embeddings=[vec.tolist()], n_results=min(DENSE_CANDIDATES, len(self.units)),
                         include=["distances"])
         return {self._pos[i]: 1.0 - float(d) for i, d in zip(got["ids"][0], got["distances"][0], strict=True)
@@ -111,7 +111,7 @@ class Retriever:
         col = self.index.heading_collections.get(query.model)
         if col is None:
             return {}
-        vec = query.search_vec if query.search_vec is not None else query.vec
+        vec = query.search_vec if query.search_vec is not None else query.topic
         got = col.query(query_embeddings=[vec.tolist()], n_results=self._size(col), include=["distances"])
         return {i: 1.0 - float(d) for i, d in zip(got["ids"][0], got["distances"][0], strict=True)}
 
@@ -120,7 +120,7 @@ class Retriever:
         col = self.index.question_collections.get(query.model)
         if col is None:
             return {}
-        got = col.query(query_embeddings=[query.vec.tolist()], n_results=min(labelled.NEIGHBOURS + 4, self._size(col)),
+        got = col.query(query_embeddings=[query.topic.tolist()], n_results=min(labelled.NEIGHBOURS + 4, self._size(col)),
                         include=["distances", "metadatas"])
         # equally close questions (duplicates across labellings) in a fixed order, then the nearest
         near = sorted(zip(got["distances"][0], got["ids"][0], got["metadatas"][0], strict=True))[:labelled.NEIGHBOURS]
@@ -158,7 +158,7 @@ class Retriever:
                                 named=(auds == named) if named else None, shared=np.isin(auds, SHARED_AUDIENCES),
                                 hub=np.asarray(hub, dtype=np.float32)[idx] if hub else None,
                                 asked=np.array([asked.get(int(i), (0.0, 0.0)) for i in idx], dtype=np.float32),
-                                kind_p=sections.unit_probs(self.index.section_kinds.get(query.model), query.vec, secs))
+                                kind_p=sections.unit_probs(self.index.section_kinds.get(query.model), query.topic, secs))
         scores = weights.score(feats)
         order = np.argsort(-scores)[:k]
         votes, kind_p = ranker.SIGNALS.index("asked_max"), ranker.SIGNALS.index("kind_p")
@@ -186,7 +186,7 @@ class Retriever:
         col = collections.get(query.model)
         if col is None:
             return None
-        got = col.query(query_embeddings=[query.vec.tolist()], n_results=min(answerable.K, self._size(col)),
+        got = col.query(query_embeddings=[query.topic.tolist()], n_results=min(answerable.K, self._size(col)),
                         include=["distances"])
         return np.array([1.0 - float(d) for d in got["distances"][0]], dtype=np.float64)
 
@@ -206,7 +206,7 @@ class Retriever:
         top = hits[0]
         row = answerable.features(top.score, hits[1].score if len(hits) > 1 else 0.0, top.dense,
                                   top.features.get("votes", 0.0), top.features.get("kind_p", 0.0), pos, neg,
-                                  query.vec if verifier.question_dims else None)
+                                  query.topic if verifier.question_dims else None)
         p = verifier.prob(row)
         return p >= verifier.cut, p
 

@@ -42,10 +42,14 @@ def counting():
 ])
 def test_a_message_and_its_clauses_cost_one_model_call(counting, message, lang, clauses):
     q = query.analyse(message, lang)
-    assert counting.calls == [1 + clauses]  # one batch: the message, then its short clauses
+    # one batch: the message, then its short clauses; when one of them says who the writer is, one
+    # more text: the rest of the message (its topic, `knowledge.query.without_clause`)
+    rest = [1] if q.topic_vec is not None else []
+    assert q.writer.label is not None and rest  # both messages say who the writer is
+    assert counting.calls == [1 + clauses, *rest]
     np.testing.assert_array_equal(q.vec, HashEmbedder().query(message))
-    query.analyse(message, lang)  # the same message again (a re-ask): its own vector is cached
-    assert counting.calls == [1 + clauses, clauses]
+    query.analyse(message, lang)  # the same message again (a re-ask): its own vector and its rest are cached
+    assert counting.calls == [1 + clauses, *rest, clauses]
 
 
 @pytest.mark.parametrize("message, lang", [
@@ -68,7 +72,7 @@ def test_the_writer_is_read_from_the_same_vectors_as_before(message, lang):
     q = query.analyse(message, lang)
     parts = query.self_description_clauses(message)
     alone = np.stack([HashEmbedder().query(p) for p in parts])
-    assert q.writer == query._writer(alone, q.model)
+    assert q.writer == query._writer(alone, q.model)[0]
 
 
 def test_the_query_cache_is_bounded(counting, monkeypatch):
