@@ -23,12 +23,14 @@ from guards.owner import Owner, load_owner
 from guards.persons import default_filter, expand_lists
 from guards.redact import Redactor
 from guards.resolve import allow_keys, allowed, chunk_bounds, merge_overlaps
+from guards.text import TOKEN, fold
 from guards.types import _GUARD_TOKEN, ENTITIES, SPECIAL_CATEGORIES, Finding, Inspection, Redacted
 
 log = logging.getLogger("privacybot.guard")
 
 FAILED_PLACEHOLDER = "[REDACTED]"
 CLASSIFIER_PREFIX = "DisclosureClassifierRecognizer"
+MIN_PIECE_TOKENS = 3  # = the disclosure recognizer's shortest clause (and the classifier build's MIN_TOKENS)
 MAX_PUBLIC_LINE = 240
 # what a published document can make public (never a disclosure, a secret or a classifier guess)
 PUBLIC_ENTITIES = frozenset(["PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER", "STREET_ADDRESS", "LOCATION", "ID_NUMBER",
@@ -133,30 +135,33 @@ class Guard:
         found = expand_lists(text, _classifier_fallback(text, found), self.person_filter)
         if public:
             found = [f for f in found if f.entity not in PUBLIC_ENTITIES or not allowed(text[f.start:f.end], public)]
-        found = merge_overlaps(found)
+        found = merge_overlaps(found, text)
         return self.owner.release(text, found) if release else found
 
 
 def _classifier_fallback(text: str, found: list[Finding]) -> list[Finding]:
-    """Keep a classifier's clause only where no lexicon found a special category inside it, and
-    around (not over) the other findings in it: "[SEX_LIFE] [PERSON] [SEX_LIFE]" keeps both labels."""
+    """Keep a classifier's clause around (not over) the other findings in it: "[SEX_LIFE] [PERSON]
+    [SEX_LIFE]" keeps both labels. A clause with only names or numbers inside must still disclose once
+    they are replaced by their placeholders ("My name is Paul Martin" does not). A clause with a lexicon
+    term inside keeps its pieces of at least `MIN_PIECE_TOKENS` words, the shortest clause the classifier
+    reads: "My [GENETIC] I have the APOE4 variant" (round 16; before, the lexicon term let the rest of the
+    clause through) while "I have [HEALTH]" stays as it is."""
     guesses = [f for f in found if f.recognizer.startswith(CLASSIFIER_PREFIX)]
     if not guesses:
         return found
     others = [f for f in found if not f.recognizer.startswith(CLASSIFIER_PREFIX)]
-    lexical = [f for f in others if f.entity in SPECIAL_CATEGORIES]
     kept = []
     for g in guesses:
-        if any(f.start < g.end and g.start < f.end for f in lexical):
-            continue
         inside = sorted((f for f in others if f.start < g.end and g.start < f.end), key=lambda f: f.start)
-        if inside and g.entity not in _fires_without(text, g, inside):
+        lexical = any(f.entity in SPECIAL_CATEGORIES for f in inside)
+        if inside and not lexical and g.entity not in _fires_without(text, g, inside):
             continue  # it was the name or number that made it fire ("My name is Paul Martin"), not a disclosure
+        least = MIN_PIECE_TOKENS if lexical else 1
         pos = g.start
-        for f in sorted((f for f in others if f.start < g.end and g.start < f.end), key=lambda f: f.start):
-            kept += _piece(text, g, pos, f.start)
+        for f in inside:
+            kept += _piece(text, g, pos, f.start, least)
             pos = max(pos, f.end)
-        kept += _piece(text, g, pos, g.end)
+        kept += _piece(text, g, pos, g.end, least)
     return others + kept
 
 
@@ -173,12 +178,14 @@ def _fires_without(text: str, g: Finding, inside: list[Finding]) -> set[str]:
     return set(load_model().fires("".join(parts)))
 
 
-def _piece(text: str, g: Finding, start: int, end: int) -> list[Finding]:
+def _piece(text: str, g: Finding, start: int, end: int, least: int = 1) -> list[Finding]:
     while start < end and not text[start].isalnum():
         start += 1
     while end > start and not text[end - 1].isalnum():
         end -= 1
-    return [Finding(g.entity, start, end, g.score, g.recognizer)] if sum(c.isalnum() for c in text[start:end]) >= 2 else []
+    piece = text[start:end]
+    enough = sum(c.isalnum() for c in piece) >= 2 and len(TOKEN.findall(fold(piece))) >= least
+    return [Finding(g.entity, start, end, g.score, g.recognizer)] if enough else []
 
 
 @lru_cache(maxsize=32)

@@ -9,22 +9,32 @@ from guards.text import fold
 from guards.types import Finding
 
 
-def _trim_clauses(spans: list[Finding]) -> list[Finding]:
-    """A special-category disclosure extended to the rest of its clause stops where another finding
-    begins ("diabète et mon e-mail est x@y.fr": HEALTH, then EMAIL_ADDRESS), so both are reported
-    and the visitor is told about each; nothing is left in clear."""
+def _trim_clauses(spans: list[Finding], text: str | None) -> list[Finding]:
+    """A special-category disclosure extended to the rest of its clause is split around the other findings
+    inside it ("diabète et mon e-mail est x@y.fr": HEALTH, then EMAIL_ADDRESS; "my daughter Chloe carries
+    the BRCA1 mutation": HEALTH, PERSON, HEALTH), so each is reported and the visitor is told about each.
+    Before round 16 the clause stopped at the first other finding and what followed it stayed in clear."""
     others = [s for s in spans if not s.is_special_category]
     out = list(others)
     for sp in (s for s in spans if s.is_special_category):
-        cut = min((o.start for o in others if sp.start < o.start < sp.end), default=sp.end)
-        out.append(sp if cut == sp.end else Finding(sp.entity, sp.start, cut, sp.score, sp.recognizer))
+        inside = sorted((o for o in others if sp.start < o.end and o.start < sp.end), key=lambda o: o.start)
+        if not inside or any(o.start <= sp.start and sp.end <= o.end for o in inside):
+            out.append(sp)  # nothing inside, or the whole span is another finding's (merged below)
+            continue
+        pos = sp.start
+        for o in inside + [Finding(sp.entity, sp.end, sp.end, 0.0, "")]:
+            words = text is None or sum(c.isalnum() for c in text[pos:o.start]) >= 2  # not a bare space or a comma
+            if o.start > pos and words:
+                out.append(Finding(sp.entity, pos, o.start, sp.score, sp.recognizer))
+            pos = max(pos, o.end)
     return out
 
 
-def merge_overlaps(spans: list[Finding]) -> list[Finding]:
+def merge_overlaps(spans: list[Finding], text: str | None = None) -> list[Finding]:
     """Overlapping findings become one covering their union, labelled by the best of them (see
-    `Finding.priority`: special category, then shaped identifier, then score). Placeholders never nest."""
-    spans = _trim_clauses(spans)
+    `Finding.priority`: special category, then shaped identifier, then score). Placeholders never nest.
+    `text`: the analysed text, so that a disclosure split around another finding drops bare joining words."""
+    spans = _trim_clauses(spans, text)
     merged: list[list[Finding]] = []
     for span in sorted(spans, key=lambda s: (s.start, -s.end)):
         if merged and span.start < max(s.end for s in merged[-1]):

@@ -76,14 +76,13 @@ class DisclosureClassifierRecognizer(GuardRecognizer):
             if not self.model.near(sentence, self.SENTENCE_GATE):
                 continue  # nothing near a disclosure: its clauses are not read (one encoder call)
             self.model.encode([text[a:b] for a, b in parts])
-            fired: set[str] = set()
             for a, b in parts:  # a clause that discloses on its own (and says who)
                 clause = text[a:b]
                 if len(TOKEN.findall(fold(clause))) < 3 or not self.refers_to_writer(clause, after_self):
                     continue
                 for category in self.model.fires(clause):
-                    fired.add(category)
                     yield category, a, b, self.SCORE
-            for category in set(self.model.fires(sentence)) - fired:  # fail closed: the likeliest clause
-                _p, a, b = max((self.model.scores(text[a:b])[category], a, b) for a, b in parts)
-                yield category, a, b, self.SCORE
+            for category in self.model.fires(sentence):  # fail closed: the likeliest clause and what follows it
+                scores = [self.model.scores(text[a:b])[category] for a, b in parts]
+                for a, b in parts[scores.index(max(scores)):]:
+                    yield category, a, b, self.SCORE

@@ -41,6 +41,39 @@ def test_topics_and_chit_chat_stay_untouched(stub_guard, lang, text):
     assert stub_guard.inspect(text, lang).text == text
 
 
+# a sentence that discloses: its disclosure and the clauses after it go, the question stays (round 16: only
+# the likeliest clause went, and "three years without a drink" stayed next to "[HEALTH]")
+WHOLE_SENTENCE = [
+    ("en", "I've been in recovery from alcoholism since 2022, three years without a drink, is the gala alcohol-free?",
+     "three years without a drink", "is the gala alcohol-free?", {"HEALTH"}),
+    ("fr", "J'ai une sclérose en plaques, les poussées me clouent au lit une semaine, vous pouvez aménager les partiels ?",
+     "poussées", "vous pouvez aménager les partiels ?", {"HEALTH"}),
+    ("fr", "Je suis en liberté conditionnelle depuis mars, rendez-vous chaque semaine avec ma conseillère, le stage "
+     "est possible ?", "rendez-vous chaque semaine", "le stage est possible ?", {"CRIMINAL"}),
+    ("en", "My results show I carry the cystic fibrosis gene, my partner too, does the school nurse need to know?",
+     "my partner too", "does the school nurse need to know?", {"GENETIC"}),
+]
+
+
+@pytest.mark.parametrize("lang, text, clue, question, categories", WHOLE_SENTENCE)
+def test_what_follows_a_disclosure_goes_and_the_question_stays(stub_guard, lang, text, clue, question, categories):
+    result = stub_guard.inspect(text, lang)
+    assert clue not in result.text and result.text.endswith(question), result.text
+    assert result.categories == categories  # what the visitor is told was removed
+
+
+@pytest.mark.parametrize("lang, text, kept", [
+    ("en", "I'm a second-year student at ECE and I have Crohn's disease, flare-ups most weeks, can I sit exams later?",
+     "I'm a second-year student at ECE"),
+    ("fr", "Je suis en master à l'INSEEC et j'ai une maladie de Crohn, des crises presque chaque semaine, je peux "
+     "passer les partiels plus tard ?", "Je suis en master à l'INSEEC"),
+])
+def test_who_the_writer_is_before_the_disclosure_stays(stub_guard, lang, text, kept):
+    """The bot still knows whose part of the policy to answer from."""
+    result = stub_guard.inspect(text, lang)
+    assert result.text.startswith(kept) and "[HEALTH]" in result.text, result.text
+
+
 def test_each_clause_is_encoded_once():
     calls = []
 

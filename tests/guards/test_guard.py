@@ -128,6 +128,18 @@ def test_overlaps_merge_without_nesting():
     assert merge_overlaps([Finding("ID_NUMBER", 0, 9, 0.5), Finding("PHONE_NUMBER", 0, 9, 0.85)])[0].entity == "PHONE_NUMBER"
 
 
+@pytest.mark.parametrize("text, person", [
+    ("my daughter Chloe has severe asthma and misses class", "Chloe"),
+    ("mon frère Hugo est sous chimiothérapie depuis mars", "Hugo"),
+])
+def test_a_disclosure_is_split_around_a_name_inside_it_not_cut_short(text, person):
+    """Round 16: the disclosure used to stop at the name and what followed stayed in clear."""
+    at = text.index(person)
+    spans = merge_overlaps([Finding("HEALTH", 0, len(text), 0.85), Finding("PERSON", at, at + len(person), 0.9)], text)
+    assert [(s.entity, text[s.start:s.end].strip()) for s in spans] == [
+        ("HEALTH", text[:at].strip()), ("PERSON", person), ("HEALTH", text[at + len(person):].strip())]
+
+
 @pytest.mark.parametrize("text, lang", [
     ("", None), ("   \n\t ", None), ("😀🎓🔥 " * 50, None),
     ("I have diabetes 😀 и я живу в Москве 東京, call 06 12 34 56 78", None),
