@@ -23,14 +23,13 @@ from guards.owner import Owner, load_owner
 from guards.persons import default_filter, expand_lists
 from guards.redact import Redactor
 from guards.resolve import allow_keys, allowed, chunk_bounds, merge_overlaps
-from guards.text import TOKEN, fold
 from guards.types import _GUARD_TOKEN, ENTITIES, SPECIAL_CATEGORIES, Finding, Inspection, Redacted
 
 log = logging.getLogger("privacybot.guard")
 
 FAILED_PLACEHOLDER = "[REDACTED]"
 CLASSIFIER_PREFIX = "DisclosureClassifierRecognizer"
-MIN_PIECE_TOKENS = 3  # = the disclosure recognizer's shortest clause (and the classifier build's MIN_TOKENS)
+MIN_PIECE_WORDS = 3  # about the disclosure recognizer's shortest clause (3 tokens)
 MAX_PUBLIC_LINE = 240
 # what a published document can make public (never a disclosure, a secret or a classifier guess)
 PUBLIC_ENTITIES = frozenset(["PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER", "STREET_ADDRESS", "LOCATION", "ID_NUMBER",
@@ -143,7 +142,7 @@ def _classifier_fallback(text: str, found: list[Finding]) -> list[Finding]:
     """Keep a classifier's clause around (not over) the other findings in it: "[SEX_LIFE] [PERSON]
     [SEX_LIFE]" keeps both labels. A clause with only names or numbers inside must still disclose once
     they are replaced by their placeholders ("My name is Paul Martin" does not). A clause with a lexicon
-    term inside keeps its pieces of at least `MIN_PIECE_TOKENS` words, the shortest clause the classifier
+    term inside keeps its pieces of at least `MIN_PIECE_WORDS` words, the shortest clause the classifier
     reads: "My [GENETIC] I have the APOE4 variant" (round 16; before, the lexicon term let the rest of the
     clause through) while "I have [HEALTH]" stays as it is."""
     guesses = [f for f in found if f.recognizer.startswith(CLASSIFIER_PREFIX)]
@@ -156,7 +155,7 @@ def _classifier_fallback(text: str, found: list[Finding]) -> list[Finding]:
         lexical = any(f.entity in SPECIAL_CATEGORIES for f in inside)
         if inside and not lexical and g.entity not in _fires_without(text, g, inside):
             continue  # it was the name or number that made it fire ("My name is Paul Martin"), not a disclosure
-        least = MIN_PIECE_TOKENS if lexical else 1
+        least = MIN_PIECE_WORDS if lexical else 1
         pos = g.start
         for f in inside:
             kept += _piece(text, g, pos, f.start, least)
@@ -184,7 +183,7 @@ def _piece(text: str, g: Finding, start: int, end: int, least: int = 1) -> list[
     while end > start and not text[end - 1].isalnum():
         end -= 1
     piece = text[start:end]
-    enough = sum(c.isalnum() for c in piece) >= 2 and len(TOKEN.findall(fold(piece))) >= least
+    enough = sum(c.isalnum() for c in piece) >= 2 and len(piece.split()) >= least  # words, in any script
     return [Finding(g.entity, start, end, g.score, g.recognizer)] if enough else []
 
 

@@ -23,9 +23,14 @@ def _trim_clauses(spans: list[Finding], text: str | None) -> list[Finding]:
             continue
         pos = sp.start
         for o in inside + [Finding(sp.entity, sp.end, sp.end, 0.0, "")]:
-            words = text is None or sum(c.isalnum() for c in text[pos:o.start]) >= 2  # not a bare space or a comma
-            if o.start > pos and words:
-                out.append(Finding(sp.entity, pos, o.start, sp.score, sp.recognizer))
+            a, b = pos, o.start
+            if text is not None:  # a piece starts and ends on a letter or digit: placeholders keep their spaces
+                while a < b and not text[a].isalnum():
+                    a += 1
+                while b > a and not text[b - 1].isalnum():
+                    b -= 1
+            if b > a and (text is None or sum(c.isalnum() for c in text[a:b]) >= 2):
+                out.append(Finding(sp.entity, a, b, sp.score, sp.recognizer))
             pos = max(pos, o.end)
     return out
 

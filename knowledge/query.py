@@ -180,13 +180,15 @@ def _writer(vecs: np.ndarray, model: str) -> tuple[Prediction, int | None]:
     return classifier("audience", model).predict(vecs[i]), i
 
 
-def without_clause(text: str, clause: str) -> str:
-    """The message without one of its clauses (and the punctuation that joined it), '' when what is
-    left is under two words: "je suis prof à l'ECE, vous gardez mes données combien de temps ?" ->
-    "vous gardez mes données combien de temps ?"."""
-    at = text.find(clause)
-    if at < 0:
-        return ""
+def without_clause(text: str, clause: str, occurrence: int = 0) -> str:
+    """The message without one of its clauses (its `occurrence`-th copy, from 0, and the punctuation that
+    joined it), '' when what is left is under two words: "je suis prof à l'ECE, vous gardez mes données
+    combien de temps ?" -> "vous gardez mes données combien de temps ?"."""
+    at = -1
+    for _ in range(occurrence + 1):
+        at = text.find(clause, at + 1)
+        if at < 0:
+            return ""
     rest = (text[:at].rstrip(" ,;:-–—(") + " " + text[at + len(clause):].lstrip(" ,;:.!-–—)")).strip()
     return rest if len(re.findall(r"\w+", rest)) >= 2 else ""
 
@@ -212,10 +214,9 @@ def analyse(text: str, lang: str, *, model: str | None = None, writer: Predictio
     topic_vec, rest = None, ""
     if writer is None:
         writer, at = _writer(part_vecs, model)
-        rest = without_clause(text, parts[at]) if at is not None else ""
+        rest = without_clause(text, parts[at], parts[:at].count(parts[at])) if at is not None else ""
         if rest:
-            topic_vec = embedders.embed_query(model, rest) + WHOLE_IN_TOPIC * vec
-            topic_vec = (topic_vec / np.linalg.norm(topic_vec)).astype(np.float32)
+            topic_vec = _unit(embedders.embed_query(model, rest) + WHOLE_IN_TOPIC * vec)
     topic = vec if topic_vec is None else topic_vec
     return Query(text=text, lang=lang, model=model, vec=vec, search_vec=expand(topic, lang, model),
                  topic_vec=topic_vec, terms=tuple(tokens(text)),
@@ -236,8 +237,14 @@ def follow_up(query: Query, previous: str, rewritten: str, weight: float = FOLLO
     joined with the earlier question, as the conversation rewrote it); what the turn asks
     for (answer type, kind of value) is the turn's own. Embedding the two texts joined instead let
     the earlier, longer question decide the aspect ("who sees it?" answered with its retention)."""
-    vec = query.topic + weight * embedders.embed_query(query.model, previous)
-    vec = (vec / np.linalg.norm(vec)).astype(np.float32)
-    return Query(text=rewritten, lang=query.lang, model=query.model, vec=vec, search_vec=expand(vec, query.lang, query.model),
+    prev = weight * embedders.embed_query(query.model, previous)
+    whole = _unit(query.vec + prev)  # what routing and the audience read, as for any message
+    topic = None if query.topic_vec is None else _unit(query.topic_vec + prev)
+    return Query(text=rewritten, lang=query.lang, model=query.model, vec=whole,
+                 search_vec=expand(whole if topic is None else topic, query.lang, query.model), topic_vec=topic,
                  terms=tuple(tokens(rewritten)), answer_type=query.answer_type,
-                 audience=classifier("audience", query.model).predict(vec), writer=query.writer, slot=query.slot)
+                 audience=classifier("audience", query.model).predict(whole), writer=query.writer, slot=query.slot)
+
+
+def _unit(vec: np.ndarray) -> np.ndarray:
+    return (vec / np.linalg.norm(vec)).astype(np.float32)

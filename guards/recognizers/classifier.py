@@ -1,7 +1,8 @@
 """Fail-closed fallback for special categories the lexicons do not know: the self-disclosure
-classifier (`guards/disclosure.py`) reads each sentence; when it fires for a category, the
-disclosing clause is redacted. The guard keeps such a clause only in sentences where no lexicon
-finding of a special category exists (see `guards.guard._classifier_fallback`)."""
+classifier (`guards/disclosure.py`) reads each sentence; when it fires for a category on a clause,
+that clause is redacted, and when it fires on the whole sentence, its likeliest clause and the
+clauses after it are. The guard keeps such a clause around the other findings inside it (see
+`guards.guard._classifier_fallback`)."""
 
 from __future__ import annotations
 

@@ -136,8 +136,36 @@ def test_a_disclosure_is_split_around_a_name_inside_it_not_cut_short(text, perso
     """Round 16: the disclosure used to stop at the name and what followed stayed in clear."""
     at = text.index(person)
     spans = merge_overlaps([Finding("HEALTH", 0, len(text), 0.85), Finding("PERSON", at, at + len(person), 0.9)], text)
-    assert [(s.entity, text[s.start:s.end].strip()) for s in spans] == [
+    assert [(s.entity, text[s.start:s.end]) for s in spans] == [  # each piece without the spaces around it
         ("HEALTH", text[:at].strip()), ("PERSON", person), ("HEALTH", text[at + len(person):].strip())]
+
+
+@pytest.mark.parametrize("text, lexicon_term, kept", [
+    ("My DNA report says I have the HFE variant", "DNA report says", ["My", "I have the HFE variant"]),
+    ("mon bilan génétique dit que je porte la variante HFE", "bilan génétique", ["dit que je porte la variante HFE"]),
+    ("I have diabetes", "diabetes", []),  # "I have" alone is no disclosure of its own
+    ("j'ai du diabète", "diabète", []),
+])
+def test_a_classifier_clause_is_kept_around_a_lexicon_term_inside_it(text, lexicon_term, kept):
+    """Round 16: the clause used to be dropped whenever a lexicon term was inside it, and its rest stayed in clear."""
+    from guards.guard import CLASSIFIER_PREFIX, _classifier_fallback
+
+    at = text.index(lexicon_term)
+    found = [Finding("GENETIC", at, at + len(lexicon_term), 0.85, "SpecialCategoryRecognizer_en"),
+             Finding("GENETIC", 0, len(text), 0.7, CLASSIFIER_PREFIX + "_en")]
+    pieces = [text[f.start:f.end] for f in _classifier_fallback(text, found) if f.recognizer.startswith(CLASSIFIER_PREFIX)]
+    assert [p for p in pieces if len(p.split()) >= 3] == [k for k in kept if len(k.split()) >= 3]
+    assert all(len(p.split()) >= 3 for p in pieces), pieces
+
+
+@pytest.mark.parametrize("piece", ["у неё рак", "الربو المزمن", "患有哮喘 很久"])
+def test_a_piece_in_any_script_is_kept(piece):
+    from guards.guard import _piece
+
+    text = f"My mother, {piece}, can she visit?"
+    at = text.index(piece)
+    g = Finding("HEALTH", at, at + len(piece), 0.7, "DisclosureClassifierRecognizer_en")
+    assert [(f.start, f.end) for f in _piece(text, g, at, at + len(piece))] == [(at, at + len(piece))]
 
 
 @pytest.mark.parametrize("text, lang", [

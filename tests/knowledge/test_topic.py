@@ -28,6 +28,14 @@ def test_the_topic_is_the_message_without_the_writers_clause(text, clause, rest)
     assert query.without_clause(text, clause) == rest
 
 
+@pytest.mark.parametrize("text, clause, occurrence, rest", [
+    ("I'm a student. I'm a student, who sees it?", "I'm a student", 1, "I'm a student. who sees it?"),
+    ("je suis étudiant. je suis étudiant, qui le voit ?", "je suis étudiant", 1, "je suis étudiant. qui le voit ?"),
+])
+def test_the_clause_removed_is_the_copy_the_writer_model_chose(text, clause, occurrence, rest):
+    assert query.without_clause(text, clause, occurrence) == rest
+
+
 def _writer_is(monkeypatch, index: int | None):
     def fake(vecs, model):  # like the real one: no clauses, no self-description
         if index is None or not len(vecs):
@@ -68,6 +76,8 @@ def test_without_a_self_description_the_topic_is_the_message(monkeypatch, messag
 ])
 def test_a_self_description_with_a_one_word_question_keeps_the_whole_message(monkeypatch, message, lang):
     _writer_is(monkeypatch, 0)
+    # the self-description is found as a clause: what is left ("Why?") is too short to be the topic
+    monkeypatch.setattr(query, "self_description_clauses", lambda text: [text.split(".")[0]])
     q = query.analyse(message, lang)
     np.testing.assert_array_equal(q.topic, q.vec)
 
@@ -77,5 +87,7 @@ def test_a_follow_up_leans_on_the_topic_not_on_the_self_description(monkeypatch)
     q = query.analyse("I teach at ECE, who sees my payslips?", "en")
     f = query.follow_up(q, "how long do you keep them?", "who sees my payslips? — how long do you keep them?")
     emb = HashEmbedder()
-    expected = q.topic + query.FOLLOW_UP_WEIGHT * emb.query("how long do you keep them?")
-    np.testing.assert_allclose(f.vec, expected / np.linalg.norm(expected), atol=1e-6)
+    prev = query.FOLLOW_UP_WEIGHT * emb.query("how long do you keep them?")
+    topic, whole = q.topic + prev, q.vec + prev
+    np.testing.assert_allclose(f.topic, topic / np.linalg.norm(topic), atol=1e-6)  # what retrieval reads
+    np.testing.assert_allclose(f.vec, whole / np.linalg.norm(whole), atol=1e-6)  # what routing and the audience read
