@@ -83,7 +83,9 @@ class DisclosureClassifierRecognizer(GuardRecognizer):
                     continue
                 for category in self.model.fires(clause):
                     yield category, a, b, self.SCORE
-            for category in self.model.fires(sentence):  # fail closed: the likeliest clause and what follows it
-                scores = [self.model.scores(text[a:b])[category] for a, b in parts]
-                for a, b in parts[scores.index(max(scores)):]:
+            for category in self.model.fires(sentence):  # fail closed: the likeliest clause, and what follows it
+                scores = [self.model.scores(text[a:b])[category] for a, b in parts]  # when that clause alone
+                i = scores.index(max(scores))                                        # discloses too (a sentence-
+                confirmed = scores[i] >= self.model.thresholds[category]             # only reading can be wrong:
+                for a, b in parts[i:] if confirmed else parts[i:i + 1]:             # "enfin non pardon, j'ai eu…")
                     yield category, a, b, self.SCORE
