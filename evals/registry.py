@@ -127,6 +127,9 @@ SUITES: dict[str, Suite] = {s.name: s for s in (
     Suite("dialogues_blind_18", "dialogues", f"Dialogues — blind set 18 ({H})", "dialogues_blind_18.jsonl", "18",
           blind=True),
     Suite("answers_blind_p", "answers", f"Answers — blind set P ({H})", "answers_blind_p.jsonl", "P", blind=True),
+    Suite("dialogues_blind_19", "dialogues", f"Dialogues — blind set 19 ({H})", "dialogues_blind_19.jsonl", "19",
+          blind=True),
+    Suite("answers_blind_q", "answers", f"Answers — blind set Q ({H})", "answers_blind_q.jsonl", "Q", blind=True),
     Suite("guard_blind_k", "guard", f"Guard — blind set K ({H})", "guard_blind_k.jsonl", "K", needs_index=False),
     Suite("guard_blind_l", "guard", f"Guard — blind set L ({H})", "guard_blind_l.jsonl", "L", needs_index=False),
     Suite("guard_blind_m", "guard", f"Guard — blind set M ({H})", "guard_blind_m.jsonl", "M", needs_index=False),
@@ -134,6 +137,7 @@ SUITES: dict[str, Suite] = {s.name: s for s in (
     Suite("guard_blind_o", "guard", f"Guard — blind set O ({H})", "guard_blind_o.jsonl", "O", needs_index=False),
     Suite("guard_blind_p", "guard", f"Guard — blind set P ({H})", "guard_blind_p.jsonl", "P", needs_index=False),
     Suite("guard_blind_q", "guard", f"Guard — blind set Q ({H})", "guard_blind_q.jsonl", "Q", needs_index=False),
+    Suite("guard_blind_r", "guard", f"Guard — blind set R ({H})", "guard_blind_r.jsonl", "R", needs_index=False),
 )}
 
 

@@ -34,6 +34,11 @@ SWITCH = 0.8
 # A referring turn's search vector: its own embedding plus this share of the earlier question's
 # (chosen on dialogue sets 1-12, 2,361 turns: joined text 1,724 right; share 1.0 -> 1,719, 0.5 -> 1,738, 0.25 -> 1,743)
 FOLLOW_UP_WEIGHT = 0.25
+# A new question in a conversation (not a referring turn) searches with this share of the last answered
+# question: the conversation's topic as a prior, the message's own words first. Chosen on dialogue sets 1-17
+# (3,291 turns right: 0 -> 2,506; 0.1 -> 2,518; 0.2 -> 2,520; 0.25 -> 2,526; 0.3 -> 2,515; 0.5 -> 2,490;
+# 1.0 -> 2,310; reading the votes and the answerability check from the message alone at 0.25: 2,523).
+CONTINUITY_WEIGHT = 0.25
 # The topic vector: the message without the self-description clause plus this share of the whole message
 # (a self-description often carries topic too: "I applied through Parcoursup, do you get my file from them?").
 # Chosen on dialogue sets 1-17 (3,291 turns right: before 2,487) and answer sets A-N + holdout (EN/FR facts,

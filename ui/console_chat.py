@@ -94,15 +94,20 @@ def guard_step(answer) -> dict:
     return _step(STEP_GUARD, body, log_text=log_text)
 
 
-_INTENT_DETAILS = (
-    ("qtype", "Question type"),
+_INTENT_DETAILS = (  # the keys the answer path writes in `Answer.trace` (bot/dialog.py, bot/answers/)
+    ("intent_confidence", "Intent confidence"),
+    ("answer_type", "Answer type asked"),
     ("right", "Right requested"),
-    ("followup_of", "Follow-up of"),
-    ("audience_detected", "Audience found in the message"),
-    ("lang_detected", "Language detected"),
-    ("best_score", "Best fused score"),
-    ("threshold", "Refusal threshold (fused)"),
-    ("coverage", "Question coverage by the best sentence"),
+    ("audience_named", "Audience found in the message"),
+    ("rewritten_question", "Rewritten question"),
+    ("leaned_on", "Earlier question leaned on"),
+    ("from_pending", "Answers the pending question"),
+    ("settled_by_context", "Audience settled by the conversation"),
+    ("evidence", "Best unit before routing"),
+    ("best_score", "Best unit score"),
+    ("threshold", "Not-found threshold"),
+    ("answerable", "Answerability check"),
+    ("missing_value", "Value the policy does not state"),
     ("llm", "LLM rephrasing"),
     ("store", "Conversation store"),
     ("error", "Error"),
@@ -120,7 +125,7 @@ def intent_step(answer) -> dict:
         f"- **Audience used:** {_cell(audience)}",
     ]
     for key, label in _INTENT_DETAILS:
-        if trace.get(key) not in (None, ""):
+        if trace.get(key) not in (None, "", False):
             lines.append(f"- **{label}:** {_cell(trace[key], 200)}")
     if trace.get("audiences"):
         lines.append(f"- **Audiences offered:** {_cell(', '.join(map(str, trace['audiences'])), 200)}")
