@@ -12,6 +12,7 @@ released (`guards/owner.py`) → map back to the original offsets → presidio-a
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from functools import lru_cache
 
@@ -21,8 +22,10 @@ from guards.language import detect_language, preload
 from guards.normalise import normalise
 from guards.owner import Owner, load_owner
 from guards.persons import default_filter, expand_lists
+from guards.recognizers.names import is_first_name, load_names
 from guards.redact import Redactor
 from guards.resolve import allow_keys, allowed, chunk_bounds, merge_overlaps
+from guards.text import fold
 from guards.types import _GUARD_TOKEN, ENTITIES, SPECIAL_CATEGORIES, Finding, Inspection, Redacted
 
 log = logging.getLogger("privacybot.guard")
@@ -32,7 +35,8 @@ CLASSIFIER_PREFIX = "DisclosureClassifierRecognizer"
 MIN_PIECE_WORDS = 3  # about the disclosure recognizer's shortest clause (3 tokens)
 MAX_PUBLIC_LINE = 240
 # what a published document can make public (never a disclosure, a secret or a classifier guess)
-PUBLIC_ENTITIES = frozenset(["PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER", "STREET_ADDRESS", "LOCATION", "ID_NUMBER",
+# (not a LOCATION: a place is found only where a cue ties it to the writer, "I live in Rennes", "né à Lille")
+PUBLIC_ENTITIES = frozenset(["PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER", "STREET_ADDRESS", "ID_NUMBER",
                              "IP_ADDRESS", "IBAN_CODE", "DATE_TIME"])
 
 
@@ -77,8 +81,8 @@ class Guard:
             out_lang = code if code in LANGS else "en"
             if not norm.text.strip():
                 return Inspection(redacted=Redacted(text, _token=_GUARD_TOKEN), lang=out_lang)
-            public = _public_keys(allow if isinstance(allow, frozenset) else frozenset(allow or ()))
-            found = self._analyse(norm.text, out_lang, public)
+            allow = allow if isinstance(allow, frozenset) else frozenset(allow or ())
+            found = self._analyse(norm.text, out_lang, _public_keys(allow), given=_given_names(allow))
             findings = tuple(Finding(f.entity, *norm.span(f.start, f.end), f.score, f.recognizer) for f in found)
             return Inspection(
                 redacted=Redacted(self.redactor.redact(text, list(findings)), _token=_GUARD_TOKEN),
@@ -112,7 +116,8 @@ class Guard:
         return frozenset(out)
 
     # -- internals --------------------------------------------------------------------------
-    def _analyse(self, text: str, lang: str, public: tuple, release: bool = True) -> list[Finding]:
+    def _analyse(self, text: str, lang: str, public: tuple, release: bool = True,
+                 given: frozenset[str] = frozenset()) -> list[Finding]:
         """Findings in `text`; `release`: none when the whose-is-it readers read every finding as no private
         person's (not when collecting a published document's public strings, which keeps every contact)."""
         found: list[Finding] = []
@@ -133,9 +138,34 @@ class Guard:
                     found.append(finding)
         found = expand_lists(text, _classifier_fallback(text, found), self.person_filter)
         if public:
-            found = [f for f in found if f.entity not in PUBLIC_ENTITIES or not allowed(text[f.start:f.end], public)]
+            found = [f for f in found if not _released(text, f, public, given)]
         found = merge_overlaps(found, text)
         return self.owner.release(text, found) if release else found
+
+
+def _released(text: str, f: Finding, public: tuple, given: frozenset[str]) -> bool:
+    """A finding the published document makes public: its value lies inside one of the document's public
+    strings and says as much as the published item. Not a first name the document prints only as the given
+    name of a full name (`given`: a visitor called Thomas is not the "Thomas Lambert" of the photo credits)
+    and not a place (a cue tied it to the writer: "I live in Rennes" is not the host's address in Rennes)."""
+    if f.entity not in PUBLIC_ENTITIES:
+        return False
+    value = text[f.start:f.end]
+    if f.entity == "PERSON" and fold(value.strip(" .,;:()'’\"")) in given:
+        return False
+    return allowed(value, public)
+
+
+_FULL_NAME = re.compile(r"(?<![\w])([A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’\-]+)[ \t]+[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’\-]+")
+
+
+@lru_cache(maxsize=8)
+def _given_names(allow: frozenset) -> frozenset[str]:
+    """The first names a knowledge base's public strings print only before a capitalised word (the given
+    name of a full name: "Thomas" of "Thomas Lambert"), folded."""
+    names = load_names()[0]
+    return frozenset(fold(m.group(1)) for s in allow if isinstance(s, str)
+                     for m in _FULL_NAME.finditer(s) if is_first_name(m.group(1), names))
 
 
 def _classifier_fallback(text: str, found: list[Finding]) -> list[Finding]:

@@ -252,3 +252,30 @@ def test_get_guard_is_a_singleton(guard):
     from guards.guard import get_guard
 
     assert get_guard() is guard and isinstance(guard, Guard)
+
+
+@pytest.mark.parametrize("lang, text, private", [
+    ("en", "Hi, my name is Thomas, can you call me back about the open day?", "Thomas"),
+    ("fr", "Bonjour, je m'appelle Thomas, vous pouvez me rappeler pour la JPO ?", "Thomas"),
+    ("en", "I live in Paris, is the campus far from me?", "Paris"),
+    ("fr", "j'habite à Paris, le campus est loin de chez moi ?", "Paris"),
+])
+def test_a_visitors_first_name_or_town_is_not_public_because_the_policy_prints_it(stub_guard, allow, lang, text,
+                                                                                  private):
+    """The policy's photo credits print "Thomas Lambert" and its address "75015 Paris": before round 17 a
+    visitor called Thomas, or living in Paris, kept that in clear, since the value lay inside a public string.
+    A first name alone, or a place a cue ties to the writer, says less than the published item."""
+    assert private not in stub_guard.inspect(text, lang, allow=allow).text
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("en", "Are the photos on the site by Thomas Lambert?"),
+    ("fr", "Les photos du site sont de Thomas Lambert ?"),
+])
+def test_a_published_full_name_stays_in_clear(stub_guard, allow, lang, text, monkeypatch):
+    class ReleasesNothing:
+        def release(self, text, findings):
+            return findings
+
+    monkeypatch.setattr(stub_guard, "owner", ReleasesNothing())
+    assert "Thomas Lambert" in stub_guard.inspect(text, lang, allow=allow).text
