@@ -83,8 +83,16 @@ def route(query: Query, *, evidence: float, strong: float, has_context: bool, pe
     if label in REFUSING:
         clf = _classifier("intent", query.model)
         cut = max(clf.thresholds[clf.classes.index(label)] if clf.thresholds else 0.0, SURE)
-        if p < cut or (label == "out_of_scope" and evidence >= strong):
+        if label == "out_of_scope" and evidence >= strong:
             label = "question"
+        elif p < cut:
+            # an unsure refusal falls to the likeliest intent that does not refuse (before round 17: always a
+            # policy question, so "thanks for the info, have a good evening!" got "the policy does not say
+            # this"); a social reading of a message the policy clearly answers is still a question
+            label = max((k for k in probs if k not in REFUSING), key=lambda k: probs[k])
+            if label in SOCIAL and evidence >= strong:
+                label = "question"
+            p = probs.get(label, 0.0)
         elif label == "out_of_scope" and p < ABOUT_A_PART and query.audience_named() is not None:
             # a message about one part of the policy (whose data: "je suis diplômé depuis 2018, pourquoi
             # mon RIB ?", "I teach evening classes there") is not off-topic, however it is worded

@@ -147,3 +147,41 @@ def test_a_message_about_a_part_of_the_policy_is_not_off_topic(monkeypatch, text
     audience = Prediction(part, {part: 0.9}) if part else Prediction("none", {"none": 0.9})
     query = Query(text, "en", "e5", np.zeros(3, dtype=np.float32), audience=audience)
     assert routing.route(query, evidence=0.0, strong=1.0, has_context=False, pending=False).intent == expected
+
+
+class _Table:
+    """A classifier that returns a given probability table (the intent classifier's shape)."""
+
+    thresholds = ()
+
+    def __init__(self, probs: dict):
+        self.classes = tuple(probs)
+        self.probs = probs
+
+    def predict(self, vec):
+        return Prediction(max(self.probs, key=self.probs.get), dict(self.probs))
+
+
+@pytest.mark.parametrize("text, probs, evidence, expected", [
+    # an unsure "off-topic" reading of a goodbye: the likeliest intent that does not refuse is thanks
+    ("thanks for the info, have a good evening!", {"out_of_scope": 0.43, "thanks": 0.35, "greeting": 0.19,
+                                                   "question": 0.03}, 0.05, "thanks"),
+    ("Merci pour les infos, bonne soirée !", {"out_of_scope": 0.44, "thanks": 0.34, "greeting": 0.17,
+                                              "question": 0.05}, 0.05, "thanks"),
+    # ...unless the policy clearly answers the message: then it is a question
+    ("c koi un cookie exactement", {"out_of_scope": 0.40, "thanks": 0.23, "question": 0.20, "greeting": 0.17},
+     0.58, "question"),
+    # an unsure refusal whose runner-up asks to act is a rights request (no question mark)
+    ("I'd like a copy of the footage showing me at the entrance yesterday morning.",
+     {"out_of_scope": 0.45, "rights": 0.40, "question": 0.15}, 0.2, "rights"),
+    ("envoyez-moi la vidéo de l'entrée de mardi vers 14h", {"other_person": 0.46, "rights": 0.38, "question": 0.16},
+     0.2, "rights"),
+    # a sure refusal stands
+    ("écris-moi un poème sur l'automne", {"out_of_scope": 0.9, "thanks": 0.05, "question": 0.05}, 0.05,
+     "out_of_scope"),
+])
+def test_an_unsure_refusal_falls_to_the_likeliest_intent_that_does_not_refuse(monkeypatch, text, probs, evidence,
+                                                                               expected):
+    monkeypatch.setattr(routing, "_classifier", lambda kind, model: _Table(probs))
+    query = Query(text, "en", "e5", np.zeros(3, dtype=np.float32))
+    assert routing.route(query, evidence=evidence, strong=0.27, has_context=False, pending=False).intent == expected
