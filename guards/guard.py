@@ -145,8 +145,8 @@ class Guard:
 
 def _released(text: str, f: Finding, public: tuple, given: frozenset[str]) -> bool:
     """A finding the published document makes public: its value lies inside one of the document's public
-    strings and says as much as the published item. Not a first name the document prints only as the given
-    name of a full name (`given`: a visitor called Thomas is not the "Thomas Lambert" of the photo credits)
+    strings and says as much as the published item. Not a first name alone that the document prints as the
+    given name of a full name (`given`: a visitor called Thomas is not the "Thomas Lambert" of the photo credits)
     and not a place (a cue tied it to the writer: "I live in Rennes" is not the host's address in Rennes)."""
     if f.entity not in PUBLIC_ENTITIES:
         return False
@@ -161,8 +161,8 @@ _FULL_NAME = re.compile(r"(?<![\w])([A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’\-]+)[ \t]+
 
 @lru_cache(maxsize=8)
 def _given_names(allow: frozenset) -> frozenset[str]:
-    """The first names a knowledge base's public strings print only before a capitalised word (the given
-    name of a full name: "Thomas" of "Thomas Lambert"), folded."""
+    """The first names a knowledge base's public strings print before a capitalised word (the given name of
+    a full name: "Thomas" of "Thomas Lambert"), folded."""
     names = load_names()[0]
     return frozenset(fold(m.group(1)) for s in allow if isinstance(s, str)
                      for m in _FULL_NAME.finditer(s) if is_first_name(m.group(1), names))
