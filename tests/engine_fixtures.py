@@ -24,3 +24,12 @@ def engine(kb_settings, retriever, guard):
     from bot.engine import Engine
 
     return Engine(kb_settings, retriever=retriever, guard=guard)
+
+
+def converse(engine, lang: str, turns: list[str]):
+    """Send `turns` in one session (nothing recorded) and return the last answer."""
+    sid, answer = None, None
+    for text in turns:
+        answer = engine.ask(text, session_id=sid, lang=lang, record=False)
+        sid = answer.session_id
+    return answer

@@ -71,13 +71,14 @@ def _settle_from_context(query: Query, q: Query, turn: Turn, state: State, retri
 def answer(query: Query, turn: Turn, state: State, retriever: Retriever, threshold: float, base: dict,
            hits=None) -> Reply:
     lang = query.lang
-    last = state.last
+    last, leaned_on = state.last, turn.context
     if turn.context:  # a referring turn: its own meaning first, the question it leans on as context
         q = follow_up(query, turn.context, turn.question)
     elif turn.question == query.text and last is not None and last.kind == "answer":
         # a new question in a conversation still leans a little on what was just answered ("and the
         # contract I signed online?" after "how long do you keep my ID copy?"): its own words first
-        q, hits = follow_up(query, last.question, query.text, weight=CONTINUITY_WEIGHT), None
+        leaned_on = last.question
+        q, hits = follow_up(query, leaned_on, query.text, weight=CONTINUITY_WEIGHT), None
     else:
         q = with_text(query, turn.question) if turn.question != query.text else query
     answer_type = turn.answer_type or q.answer_type.label
@@ -85,7 +86,7 @@ def answer(query: Query, turn: Turn, state: State, retriever: Retriever, thresho
                            ask_audience=not turn.from_pending, hits=hits)
     trace = dict(base, answer_type=answer_type, audience=turn.audience, threshold=round(threshold, 4),
                  rewritten_question=turn.question if turn.rewritten else None, from_pending=turn.from_pending,
-                 leaned_on=turn.context or (last.question if q is not query and not turn.rewritten else None),
+                 leaned_on=leaned_on,
                  best_score=round(comp.hits[0].score, 4) if comp.hits else None, hits=_hits_trace(comp.hits),
                  answerable=None if comp.answerable is None else round(comp.answerable, 4))
     if not comp.found:

@@ -9,15 +9,9 @@ from __future__ import annotations
 
 import pytest
 
+from tests.engine_fixtures import converse
+
 pytestmark = pytest.mark.slow
-
-
-def _converse(engine, lang, turns):
-    sid, answer = None, None
-    for text in turns:
-        answer = engine.ask(text, session_id=sid, lang=lang, record=False)
-        sid = answer.session_id
-    return answer
 
 
 @pytest.mark.parametrize("lang, turns, expected", [
@@ -30,7 +24,7 @@ def _converse(engine, lang, turns):
      "students/IV-recipients"),
 ])
 def test_a_new_question_is_read_in_the_conversations_topic(engine, lang, turns, expected):
-    answer = _converse(engine, lang, turns)
+    answer = converse(engine, lang, turns)
     assert answer.kind == "answer", (answer.kind, answer.trace.get("intent"))
     assert expected in [c.section_id for c in answer.citations], [c.section_id for c in answer.citations]
     assert answer.trace.get("leaned_on"), "the console trace names the earlier question the answer leaned on"
@@ -43,7 +37,7 @@ def test_a_new_question_is_read_in_the_conversations_topic(engine, lang, turns, 
             "qui est votre délégué à la protection des données ?"], "general/dpo"),
 ])
 def test_a_new_topic_is_not_pulled_back_to_the_last_one(engine, lang, turns, expected):
-    answer = _converse(engine, lang, turns)
+    answer = converse(engine, lang, turns)
     assert answer.kind == "answer", (answer.kind, answer.trace.get("intent"))
     assert answer.citations[0].section_id == expected, [c.section_id for c in answer.citations]
 

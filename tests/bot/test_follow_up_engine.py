@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.engine_fixtures import converse
+
 pytestmark = pytest.mark.slow
 
 
@@ -62,10 +64,7 @@ def test_a_correction_inside_the_message_decides_who_the_visitor_is(engine, lang
             "ok. et mes notes d'examen, vous les gardez combien de temps ?"], "students"),
 ])
 def test_a_question_about_another_part_does_not_change_who_the_visitor_is(engine, lang, turns, expected):
-    sid = None
-    for message in turns:
-        a = engine.ask(message, session_id=sid, lang=lang, record=False)
-        sid = a.session_id
+    a = converse(engine, lang, turns)
     assert a.kind == "answer" and {c.section_id.split("/")[0] for c in a.citations} == {expected}, \
         [c.section_id for c in a.citations]
 
@@ -78,10 +77,7 @@ def test_a_topic_part_applies_whoever_the_visitor_is(engine, lang, turns):
     """Round 15: video surveillance is a topic part (`ask: false`), not a kind of visitor. Once the
     visitor said they were staff, the footage question was re-answered from the staff part's retention
     (payroll, HR files): a known audience kept only its own part and the shared ones."""
-    sid = None
-    for message in turns:
-        a = engine.ask(message, session_id=sid, lang=lang, record=False)
-        sid = a.session_id
+    a = converse(engine, lang, turns)
     assert a.kind == "answer" and "cctv/VII-storage" in [c.section_id for c in a.citations], \
         [c.section_id for c in a.citations]
 
