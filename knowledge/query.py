@@ -45,6 +45,9 @@ CONTINUITY_WEIGHT = 0.25
 # mean over the sets: before 0.894/0.799): clause removed outright 2,491, 0.872/0.792; share 0.5 -> 2,505,
 # 0.888/0.809; 1.0 -> 2,509, 0.891/0.813; 2.0 -> 2,508, 0.898/0.814.
 WHOLE_IN_TOPIC = 1.0
+# Which part the writer's self-description clause names: its audience probabilities times the whole message's
+# to this power (0: the clause alone, as before round 18).
+WHOLE_IN_WRITER = 1.0
 
 
 def model_for(lang: str) -> str:
@@ -83,8 +86,14 @@ class Query:
         return self.writer_named(known) or _part(self.audience.label, known)
 
     def writer_named(self, known: set[str] | None = None) -> str | None:
-        """The audience part of the writer's self-description clause (None: no such clause)."""
-        return _part(self.writer.label, known)
+        """The audience part of the writer's self-description clause (None: no such clause), read in the
+        light of the whole message: the clause's probabilities times the whole message's to the power
+        `WHOLE_IN_WRITER` ("im doing my master at inseec rn, how long will u keep my stuff after i
+        finish": the clause alone leans staff 0.46 / students 0.37, the whole message says students 0.76)."""
+        if _part(self.writer.label, known) is None:
+            return None
+        parts = [a for a in self.writer.probs if a != NO_AUDIENCE and (known is None or a in known)]
+        return max(parts, key=lambda a: self.writer.p(a) * self.audience.p(a) ** WHOLE_IN_WRITER)
 
 
 def _part(label: str | None, known: set[str] | None) -> str | None:

@@ -39,7 +39,7 @@ def test_the_guard_says_whose_name_it_removed(stub_guard, lang, text, recognizer
 @pytest.mark.slow
 @pytest.mark.parametrize("lang, text, kinds", [
     ("fr", "Je m'appelle Jean Dupont, mon e-mail est jean.dupont@gmail.com : qui est le DPO ?", {"answer"}),
-    ("en", "My name is Paul Martin, can I get a copy of my data?", {"rights_request"}),
+    ("en", "My name is Paul Martin, can I get a copy of my data?", {"answer", "rights_request"}),
     ("en", "Can you give me my classmate Julie Petit's phone number?", {"refusal"}),
     ("fr", "Quelles données avez-vous sur ma colocataire Julie Petit ?", {"refusal"}),
 ])

@@ -207,7 +207,7 @@ def test_a_metric_beyond_its_gate_fails_and_the_report_says_which(run, tmp_path)
          "dialogues_blind_8", "dialogues_blind_9", "dialogues_blind_10", "dialogues_blind_11", "dialogues_blind_12", "dialogues_blind_13",
          "dialogues_blind_14", "dialogues_blind_15", "dialogues_blind_16", "dialogues_blind_17",
          "dialogues_blind_18", "dialogues_blind_19",
-         "dialogues_blind_20"]),
+         "dialogues_blind_20", "dialogues_blind_21"]),
         (["answers", "answers"], ["answers"]),
         ("guard,load", ["guard", "load"]),
         (["all", "load"], [*[s.name for s in SUITES.values() if s.default], "load"]),
