@@ -28,7 +28,8 @@ GUARD_SETS = {"dev": "guard_set.jsonl", "holdout": "guard_holdout.jsonl", "blind
               "blind_l": "guard_blind_l.jsonl", "blind_m": "guard_blind_m.jsonl",
               "blind_n": "guard_blind_n.jsonl", "blind_o": "guard_blind_o.jsonl",
               "blind_p": "guard_blind_p.jsonl", "blind_q": "guard_blind_q.jsonl",
-              "blind_r": "guard_blind_r.jsonl"}
+              "blind_r": "guard_blind_r.jsonl",
+              "blind_s": "guard_blind_s.jsonl"}
 LANGS = ("en", "fr", "mixed")
 
 

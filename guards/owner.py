@@ -43,6 +43,7 @@ from guards.types import Finding
 CONTACT_MODEL = PACKAGE_DIR / "models" / "contact-owner-e5.npz"
 NAME_MODEL = PACKAGE_DIR / "models" / "name-owner-e5.npz"
 ID_MODEL = PACKAGE_DIR / "models" / "id-owner-e5.npz"
+PLACE_MODEL = PACKAGE_DIR / "models" / "place-owner-e5.npz"
 OWNED = ("PHONE_NUMBER", "EMAIL_ADDRESS", "STREET_ADDRESS")
 NAMED = ("PERSON",)
 IDENTIFIED = ("ID_NUMBER",)
@@ -123,9 +124,13 @@ class Reader:
     def releasable(self, f: Finding) -> bool:
         return f.entity in self.ENTITIES and (not self.RECOGNIZERS or f.recognizer.startswith(self.RECOGNIZERS))
 
+    @classmethod
+    def context(cls, text: str, start: int, end: int, entity: str) -> str:
+        """What the classifier reads of an item (the build reads the same)."""
+        return context(text, start, end, entity, keep=cls.KEEP_ITEM)
+
     def unowned(self, text: str, f: Finding) -> bool:
-        ctx = context(text, f.start, f.end, f.entity, keep=self.KEEP_ITEM)
-        return self.model.scores(ctx)[self.CLASS] >= self.thresholds[f.entity]
+        return self.model.scores(self.context(text, f.start, f.end, f.entity))[self.CLASS] >= self.thresholds[f.entity]
 
 
 class ContactReader(Reader):
@@ -174,6 +179,32 @@ class IdentifierReader(Reader):
 
     def unowned(self, text: str, f: Finding) -> bool:
         return sum(c.isdigit() for c in text[f.start:f.end]) <= self.MAX_DIGITS and super().unowned(text, f)
+
+
+class PlaceReader(Reader):
+    """A place that locates a person (where they live, come from, were born), or a campus, a destination, a
+    topic? Read for the gazetteer's candidates (`guards/places.py`): the place stays in its context, between
+    brackets ("from: [Galway]", "is the [Lille] campus open?")."""
+
+    MODEL, KIND, CLASS, ENTITIES, KEEP_ITEM = PLACE_MODEL, "places", PUBLIC, ("LOCATION",), True
+    MIN_WORDS = 3  # a clause with fewer other words than this is read with its whole sentence
+
+    @classmethod
+    def context(cls, text: str, start: int, end: int, entity: str) -> str:
+        """The place's clause (cut at commas, semicolons, brackets and dashes), not its whole sentence: what the
+        rest of a message asks dilutes what the clause says ("originaire de [Quimper], je voudrais savoir si
+        les cours sont en anglais"); a clause of a word or two is read with its sentence."""
+        bounds = sentence_bounds(text) or [(0, len(text))]
+        lo, hi = next(((a, b) for a, b in bounds if a <= start < b), (0, len(text)))
+        left = max(text.rfind(c, lo, start) for c in ",;(—–")
+        rights = [i for i in (text.find(c, end, hi) for c in ",;)—–") if i != -1]
+        a, b = (left + 1 if left >= lo else lo), (min(rights) if rights else hi)
+        if len(_WORD.findall(text[a:start] + " " + text[end:b])) < cls.MIN_WORDS:
+            a, b = lo, hi
+        return " ".join(f"{text[a:start]}[{text[start:end]}]{text[end:max(b, end)]}".split())
+
+    def personal(self, text: str, start: int, end: int) -> bool:
+        return not self.unowned(text, Finding("LOCATION", start, end, 1.0))
 
 
 class Owner:

@@ -37,7 +37,14 @@ from pathlib import Path
 import numpy as np
 
 from guards.config import PACKAGE_DIR
-from guards.owner import ContactReader, IdentifierReader, NameReader, Reader, context, personal_by_shape
+from guards.owner import (
+    ContactReader,
+    IdentifierReader,
+    NameReader,
+    PlaceReader,
+    Reader,
+    personal_by_shape,
+)
 from guards.persons import listed_name
 from guards.training.build_disclosure import embed, fold_standardisation, standardise
 
@@ -48,6 +55,7 @@ MAX_PERSON_RELEASED = 0.005
 MIN_THRESHOLD = 0.5
 C_GRID = (0.003, 0.01, 0.03, 0.1, 0.3)
 SEED = 13
+PLACE_PERSON_RELEASED = 0.05
 
 
 @dataclass(frozen=True)
@@ -73,6 +81,9 @@ KINDS = {kind.reader.KIND: kind for kind in (
     Kind(NameReader, ("name_owner.jsonl",), "name", "public", "private"),
     # a structured identifier: the target is no leak at all, so no person-owned one may be released out of fold
     Kind(IdentifierReader, ("id_owner.jsonl",), "identifier", "organisation", "person", max_person_released=0.0),
+    # a place: recall first, but a town is not a structured identifier (see PLACE_PERSON_RELEASED)
+    Kind(PlaceReader, ("place_owner.jsonl",), "place", "public", "personal",
+         max_person_released=PLACE_PERSON_RELEASED),
 )}
 
 
@@ -140,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     kind = KINDS[args.kind]
     data = rows(kind)
-    texts = [context(r["text"], r["start"], r["end"], r["entity"], keep=kind.keep_item) for r in data]
+    texts = [kind.reader.context(r["text"], r["start"], r["end"], r["entity"]) for r in data]
     y = np.array([r["label"] for r in data])
     groups = np.array([r["group"] for r in data])
     x, mu, sd = standardise(embed(texts, args.cache))
