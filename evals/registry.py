@@ -136,6 +136,9 @@ SUITES: dict[str, Suite] = {s.name: s for s in (
     Suite("dialogues_blind_21", "dialogues", f"Dialogues — blind set 21 ({H})", "dialogues_blind_21.jsonl", "21",
           blind=True),
     Suite("answers_blind_s", "answers", f"Answers — blind set S ({H})", "answers_blind_s.jsonl", "S", blind=True),
+    Suite("dialogues_blind_22", "dialogues", f"Dialogues — blind set 22 ({H})", "dialogues_blind_22.jsonl", "22",
+          blind=True),
+    Suite("answers_blind_t", "answers", f"Answers — blind set T ({H})", "answers_blind_t.jsonl", "T", blind=True),
     Suite("guard_blind_k", "guard", f"Guard — blind set K ({H})", "guard_blind_k.jsonl", "K", needs_index=False),
     Suite("guard_blind_l", "guard", f"Guard — blind set L ({H})", "guard_blind_l.jsonl", "L", needs_index=False),
     Suite("guard_blind_m", "guard", f"Guard — blind set M ({H})", "guard_blind_m.jsonl", "M", needs_index=False),
@@ -145,6 +148,7 @@ SUITES: dict[str, Suite] = {s.name: s for s in (
     Suite("guard_blind_q", "guard", f"Guard — blind set Q ({H})", "guard_blind_q.jsonl", "Q", needs_index=False),
     Suite("guard_blind_r", "guard", f"Guard — blind set R ({H})", "guard_blind_r.jsonl", "R", needs_index=False),
     Suite("guard_blind_s", "guard", f"Guard — blind set S ({H})", "guard_blind_s.jsonl", "S", needs_index=False),
+    Suite("guard_blind_t", "guard", f"Guard — blind set T ({H})", "guard_blind_t.jsonl", "T", needs_index=False),
 )}
 
 
