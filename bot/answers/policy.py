@@ -11,6 +11,8 @@ from dataclasses import replace
 
 from bot import conversation
 from bot.answers import Reply, compose, render
+from bot.answers.rights import policy_contact
+from bot.answers.rights_answer import cite_units, how_to_exercise
 from bot.catalogue import t
 from bot.conversation import State, Turn
 from knowledge.query import CONTINUITY_WEIGHT, Query, follow_up, with_text
@@ -68,6 +70,20 @@ def _settle_from_context(query: Query, q: Query, turn: Turn, state: State, retri
     return None
 
 
+def _with_how_to_exercise(text: str, cites: list, section_id: str, retriever: Retriever, lang: str):
+    """An answer from a rights section ("can I have it deleted?", "what rights do I have over the footage?")
+    also says how to exercise the right, with the policy's own contact lines, unless it already quotes them."""
+    slug = retriever.profile.get("rights_section") or ""
+    if not slug or not section_id.endswith(f"/{slug}"):
+        return text, cites
+    contact = policy_contact(retriever, [section_id])
+    if not contact.email or contact.email in text + " ".join(c.quote for c in cites):
+        return text, cites
+    quoted = [(c.start, c.end) for c in cites]
+    units = [u for u in contact.units if not any(a <= u.quote_start and u.quote_end <= b for a, b in quoted)]
+    return f"{text}\n\n{how_to_exercise(contact, lang)}", cites + cite_units(retriever, units, lang)
+
+
 def answer(query: Query, turn: Turn, state: State, retriever: Retriever, threshold: float, base: dict,
            hits=None) -> Reply:
     lang = query.lang
@@ -115,6 +131,7 @@ def answer(query: Query, turn: Turn, state: State, retriever: Retriever, thresho
                      trace=trace)
     cites = render.citations(comp.chosen, comp.spans, retriever.source_text, retriever.kb, lang)
     text, stated = render.text(answer_type, comp.chosen, cites, lang)
+    text, cites = _with_how_to_exercise(text, cites, comp.chosen[0].unit.section_id, retriever, lang)
     trace.update(chosen=[{"section_id": c.section_id, "score": round(c.score, 4), "quote": c.quote[:300]}
                          for c in cites], facts=stated)
     answered_for = comp.chosen[0].unit.audience

@@ -9,7 +9,8 @@ from bot.catalogue import t
 from knowledge.retrieve import Retriever, UnitHit
 
 
-def _cite(retriever: Retriever, units, lang: str, score: float = 1.0) -> list:
+def cite_units(retriever: Retriever, units, lang: str, score: float = 1.0) -> list:
+    """Citations of policy units (adjacent ones merged into one quote)."""
     spans, chosen = [], []
     for u in units:
         a, b = u.quote_start, u.quote_end
@@ -41,12 +42,16 @@ def answer(retriever: Retriever, right: str, audience: str | None, lang: str, ba
             parts.append(t("rights_intro", lang, right=t(f"right_{right}", lang), where=where))
         else:
             parts.append(t("rights_not_listed", lang, right=t(f"right_{right}", lang), where=where))
-    if contact.email and contact.address:
-        parts.append(t("rights_how", lang, email=contact.email, address=contact.address))
-    elif contact.email:
-        parts.append(t("contact_email_only", lang, email=contact.email))
-    else:
-        parts.append(t("rights_no_contact", lang))
-    cites = _cite(retriever, stated + [u for u in contact.units if u not in stated], lang)
+    parts.append(how_to_exercise(contact, lang))
+    cites = cite_units(retriever, stated + [u for u in contact.units if u not in stated], lang)
     trace["chosen"] = [{"section_id": c.section_id, "quote": c.quote[:300]} for c in cites]
     return Reply("rights_request", "\n\n".join(parts), cites, trace=trace)
+
+
+def how_to_exercise(contact, lang: str) -> str:
+    """How to exercise a right: the DPO's e-mail and postal address as the policy writes them."""
+    if contact.email and contact.address:
+        return t("rights_how", lang, email=contact.email, address=contact.address)
+    if contact.email:
+        return t("contact_email_only", lang, email=contact.email)
+    return t("rights_no_contact", lang)

@@ -23,6 +23,8 @@ def test_a_question_about_a_right_is_answered_from_the_policy(engine, lang, text
     answer = engine.ask(text, lang=lang, record=False)
     assert answer.kind == "answer", (answer.kind, answer.trace.get("intent"))
     assert any(section in c.section_id for c in answer.citations), [c.section_id for c in answer.citations]
+    if section == "/V-rights":  # an answer about a right also says how to exercise it, with the policy's contact
+        assert engine.dpo_email in answer.text
 
 
 REQUESTS = [
