@@ -68,4 +68,5 @@ def respond(query: Query, state: State, retriever: Retriever, *, audience_hint: 
     if turn.audience is None and audience:
         turn = replace(turn, audience=audience)
     same = turn.question == query.text and turn.audience == (named or state.audience)
-    return policy.answer(query, turn, state, retriever, threshold, base, hits=ranked if same else None)
+    return policy.answer(query, turn, state, retriever, threshold, base, hits=ranked if same else None,
+                         right=routing.right_asked_about(query, r))

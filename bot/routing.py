@@ -31,6 +31,7 @@ SURE = 0.5  # a refusing intent, a rights request or the notice need this calibr
 # below this confidence (dialogue sets 1-16: of 22 such turns under 0.75, 20 wanted an answer; of 19 at
 # 0.9 or more, 16 wanted the refusal: fees, admissions, cover letters)
 ABOUT_A_PART = 0.75
+ONE_RIGHT = 0.25  # a message about rights names one right when the right classifier gives it this much
 SHORT = 8  # words: a short message in a conversation refers to its topic ("can I refuse them?")
 # Markup and SQL are injection whatever the wording: exact, structural patterns.
 _MARKUP = re.compile(r"<\s*/?\s*(script|iframe|img|svg|object|embed)\b|\b(union\s+select|drop\s+table)\b", re.I)
@@ -57,6 +58,18 @@ def _only_says_who(query: Query) -> bool:
     if clauses(query.text) and query.writer_named() is None:
         return False  # several clauses, none of them the writer saying who they are ("je veux changer l'adresse, j'en ai une nouvelle")
     return query_classifier("self_description", query.model).predict(query.vec).p(SELF) >= SURE
+
+
+def right_asked_about(query: Query, route: Route) -> str | None:
+    """The right a policy question is about ("can I have it deleted?": erasure), when the intent classifier
+    reads the message as about a right (a request or a question about one, together at least SURE) and the right
+    classifier's likeliest single right reaches ONE_RIGHT (the overview often outranks it: "is deleting my stuff a
+    right I have?" reads overview 0.48, erasure 0.33); None otherwise."""
+    if route.probs.get("rights", 0.0) + route.probs.get("rights_question", 0.0) < SURE:
+        return None
+    probs = _classifier("right", query.model).predict(query.vec).probs
+    right = max((k for k in probs if k != "overview"), key=lambda k: probs[k], default=None)
+    return right if right is not None and probs[right] >= ONE_RIGHT else None
 
 
 def names_only_the_writer(findings) -> bool:

@@ -29,7 +29,8 @@ GUARD_SETS = {"dev": "guard_set.jsonl", "holdout": "guard_holdout.jsonl", "blind
               "blind_n": "guard_blind_n.jsonl", "blind_o": "guard_blind_o.jsonl",
               "blind_p": "guard_blind_p.jsonl", "blind_q": "guard_blind_q.jsonl",
               "blind_r": "guard_blind_r.jsonl",
-              "blind_s": "guard_blind_s.jsonl", "blind_t": "guard_blind_t.jsonl"}
+              "blind_s": "guard_blind_s.jsonl", "blind_t": "guard_blind_t.jsonl",
+              "blind_u": "guard_blind_u.jsonl"}
 LANGS = ("en", "fr", "mixed")
 
 

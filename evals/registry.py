@@ -139,6 +139,9 @@ SUITES: dict[str, Suite] = {s.name: s for s in (
     Suite("dialogues_blind_22", "dialogues", f"Dialogues — blind set 22 ({H})", "dialogues_blind_22.jsonl", "22",
           blind=True),
     Suite("answers_blind_t", "answers", f"Answers — blind set T ({H})", "answers_blind_t.jsonl", "T", blind=True),
+    Suite("dialogues_blind_23", "dialogues", f"Dialogues — blind set 23 ({H})", "dialogues_blind_23.jsonl", "23",
+          blind=True),
+    Suite("answers_blind_u", "answers", f"Answers — blind set U ({H})", "answers_blind_u.jsonl", "U", blind=True),
     Suite("guard_blind_k", "guard", f"Guard — blind set K ({H})", "guard_blind_k.jsonl", "K", needs_index=False),
     Suite("guard_blind_l", "guard", f"Guard — blind set L ({H})", "guard_blind_l.jsonl", "L", needs_index=False),
     Suite("guard_blind_m", "guard", f"Guard — blind set M ({H})", "guard_blind_m.jsonl", "M", needs_index=False),
@@ -149,6 +152,7 @@ SUITES: dict[str, Suite] = {s.name: s for s in (
     Suite("guard_blind_r", "guard", f"Guard — blind set R ({H})", "guard_blind_r.jsonl", "R", needs_index=False),
     Suite("guard_blind_s", "guard", f"Guard — blind set S ({H})", "guard_blind_s.jsonl", "S", needs_index=False),
     Suite("guard_blind_t", "guard", f"Guard — blind set T ({H})", "guard_blind_t.jsonl", "T", needs_index=False),
+    Suite("guard_blind_u", "guard", f"Guard — blind set U ({H})", "guard_blind_u.jsonl", "U", needs_index=False),
 )}
 
 

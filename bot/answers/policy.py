@@ -11,12 +11,12 @@ from dataclasses import replace
 
 from bot import conversation
 from bot.answers import Reply, compose, render
-from bot.answers.rights import policy_contact
+from bot.answers.rights import policy_contact, right_unit
 from bot.answers.rights_answer import cite_units, how_to_exercise
 from bot.catalogue import t
 from bot.conversation import State, Turn
 from knowledge.query import CONTINUITY_WEIGHT, Query, follow_up, with_text
-from knowledge.retrieve import Retriever
+from knowledge.retrieve import Retriever, UnitHit
 
 TOPIC_READING = 10  # the topic's part must be among the message's best units for the topic to settle it
 STRONG = 2.5  # "clearly answered": this many times the not-found threshold (bounded below 1)
@@ -84,8 +84,24 @@ def _with_how_to_exercise(text: str, cites: list, section_id: str, retriever: Re
     return f"{text}\n\n{how_to_exercise(contact, lang)}", cites + cite_units(retriever, units, lang)
 
 
+def _lead_with_the_right(comp, right: str | None, retriever: Retriever, answer_type: str | None):
+    """A question about one right answered from a rights section quotes that right's own line first ("is
+    deleting my stuff a right I have?" -> the erasure bullet, not the consent one retrieval ranked first);
+    unchanged when the section does not state it or the answer already quotes it."""
+    slug = retriever.profile.get("rights_section") or ""
+    section = comp.chosen[0].unit.section_id if comp.chosen else ""
+    if not right or not slug or not section.endswith(f"/{slug}"):
+        return comp
+    hit = right_unit(retriever, section, right)
+    if hit is None or any(h.unit.unit_id == hit.unit.unit_id for h in comp.chosen):
+        return comp
+    lead = UnitHit(hit.unit, comp.chosen[0].score, hit.dense, hit.bm25)
+    comp.chosen, comp.spans = compose.choose([lead, *comp.chosen], answer_type, retriever)
+    return comp
+
+
 def answer(query: Query, turn: Turn, state: State, retriever: Retriever, threshold: float, base: dict,
-           hits=None) -> Reply:
+           hits=None, right: str | None = None) -> Reply:
     lang = query.lang
     last, leaned_on = state.last, turn.context
     if turn.context:  # a referring turn: its own meaning first, the question it leans on as context
@@ -102,7 +118,7 @@ def answer(query: Query, turn: Turn, state: State, retriever: Retriever, thresho
                            ask_audience=not turn.from_pending, hits=hits)
     trace = dict(base, answer_type=answer_type, audience=turn.audience, threshold=round(threshold, 4),
                  rewritten_question=turn.question if turn.rewritten else None, from_pending=turn.from_pending,
-                 leaned_on=leaned_on,
+                 leaned_on=leaned_on, right=right,
                  best_score=round(comp.hits[0].score, 4) if comp.hits else None, hits=_hits_trace(comp.hits),
                  answerable=None if comp.answerable is None else round(comp.answerable, 4))
     if not comp.found:
@@ -129,6 +145,7 @@ def answer(query: Query, turn: Turn, state: State, retriever: Retriever, thresho
                               sections=[comp.hits[0].unit.section_id])
         return Reply("clarification", t("clarify_audience", lang), quick_replies=_audience_replies(comp.conflict, lang),
                      trace=trace)
+    comp = _lead_with_the_right(comp, right, retriever, answer_type)
     cites = render.citations(comp.chosen, comp.spans, retriever.source_text, retriever.kb, lang)
     text, stated = render.text(answer_type, comp.chosen, cites, lang)
     text, cites = _with_how_to_exercise(text, cites, comp.chosen[0].unit.section_id, retriever, lang)

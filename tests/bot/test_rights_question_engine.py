@@ -40,3 +40,13 @@ def test_asking_the_school_to_act_is_a_rights_request(engine, lang, text):
     answer = engine.ask(text, lang=lang, record=False)
     assert answer.kind == "rights_request", (answer.kind, answer.trace.get("intent"))
     assert engine.dpo_email in answer.text
+
+
+@pytest.mark.parametrize("lang, text, line", [
+    ("en", "if i'm not happy with how you handle my data, who can i complain to?", "CNIL"),
+    ("fr", "et si je suis pas content de votre réponse je peux me plaindre auprès de qui ?", "CNIL"),
+])
+def test_a_question_about_one_right_quotes_that_rights_line(engine, lang, text, line):
+    answer = engine.ask(text, lang=lang, record=False)
+    assert answer.kind == "answer", (answer.kind, answer.trace.get("intent"))
+    assert any(line in c.quote for c in answer.citations), [c.quote[:80] for c in answer.citations]

@@ -208,7 +208,7 @@ def test_a_metric_beyond_its_gate_fails_and_the_report_says_which(run, tmp_path)
          "dialogues_blind_14", "dialogues_blind_15", "dialogues_blind_16", "dialogues_blind_17",
          "dialogues_blind_18", "dialogues_blind_19",
          "dialogues_blind_20", "dialogues_blind_21",
-         "dialogues_blind_22"]),
+         "dialogues_blind_22", "dialogues_blind_23"]),
         (["answers", "answers"], ["answers"]),
         ("guard,load", ["guard", "load"]),
         (["all", "load"], [*[s.name for s in SUITES.values() if s.default], "load"]),
