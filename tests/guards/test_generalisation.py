@@ -170,11 +170,13 @@ def test_birthplace_and_origin_place(stub_guard, lang, text, place):
 
 
 @pytest.mark.parametrize(
-    "lang, text",
-    [("en", "I was born in May and study in Lyon."), ("fr", "Je suis né en mai et j'étudie à Paris.")],
+    "lang, text, month",
+    [("en", "I was born in May and study in Lyon.", "May"), ("fr", "Je suis né en mai et j'étudie à Paris.", "mai")],
 )
-def test_birth_month_is_not_a_place(stub_guard, lang, text):
-    assert "LOCATION" not in stub_guard.inspect(text, lang).entities
+def test_birth_month_is_not_a_place(stub_guard, lang, text, month):
+    # the month after a birth cue stays; since round 18 the place reader may redact the city the writer
+    # studies in (read as locating them: an accepted over-redaction, README "places without a cue")
+    assert f"born in {month}" in stub_guard.inspect(text, lang).text or f"né en {month}" in stub_guard.inspect(text, lang).text
 
 
 @pytest.mark.parametrize(

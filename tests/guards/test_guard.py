@@ -243,7 +243,9 @@ def test_detect_language(text, expected):
 @pytest.mark.slow
 def test_real_models_find_names_and_keep_public_words(guard):
     result = guard.inspect("Yesterday I met Zofia Kowalczyk-Brandt at the Open Day in Paris.", "en")
-    assert "Zofia Kowalczyk-Brandt" not in result.text and "Open Day" in result.text and "Paris" in result.text
+    # "Paris" is not asserted: since round 18 the place reader reads this first-person sentence as locating the
+    # writer and redacts it (an accepted over-redaction, README "places without a cue")
+    assert "Zofia Kowalczyk-Brandt" not in result.text and "Open Day" in result.text
     assert logging.getLogger("presidio-analyzer").getEffectiveLevel() >= logging.WARNING
 
 
