@@ -142,6 +142,7 @@ SUITES: dict[str, Suite] = {s.name: s for s in (
     Suite("dialogues_blind_23", "dialogues", f"Dialogues — blind set 23 ({H})", "dialogues_blind_23.jsonl", "23",
           blind=True),
     Suite("answers_blind_u", "answers", f"Answers — blind set U ({H})", "answers_blind_u.jsonl", "U", blind=True),
+    Suite("answers_blind_v", "answers", f"Answers — blind set V ({H})", "answers_blind_v.jsonl", "V", blind=True),
     Suite("guard_blind_k", "guard", f"Guard — blind set K ({H})", "guard_blind_k.jsonl", "K", needs_index=False),
     Suite("guard_blind_l", "guard", f"Guard — blind set L ({H})", "guard_blind_l.jsonl", "L", needs_index=False),
     Suite("guard_blind_m", "guard", f"Guard — blind set M ({H})", "guard_blind_m.jsonl", "M", needs_index=False),
