@@ -37,7 +37,7 @@ import phonenumbers
 from guards.config import PACKAGE_DIR
 from guards.disclosure import DisclosureModel
 from guards.errors import ModelMissingError
-from guards.text import fold, sentence_bounds
+from guards.text import clause_bounds, fold, sentence_bounds
 from guards.types import Finding
 
 CONTACT_MODEL = PACKAGE_DIR / "models" / "contact-owner-e5.npz"
@@ -194,13 +194,9 @@ class PlaceReader(Reader):
         """The place's clause (cut at commas, semicolons, brackets and dashes), not its whole sentence: what the
         rest of a message asks dilutes what the clause says ("originaire de [Quimper], je voudrais savoir si
         les cours sont en anglais"); a clause of a word or two is read with its sentence."""
-        bounds = sentence_bounds(text) or [(0, len(text))]
-        lo, hi = next(((a, b) for a, b in bounds if a <= start < b), (0, len(text)))
-        left = max(text.rfind(c, lo, start) for c in ",;(—–")
-        rights = [i for i in (text.find(c, end, hi) for c in ",;)—–") if i != -1]
-        a, b = (left + 1 if left >= lo else lo), (min(rights) if rights else hi)
+        a, b = clause_bounds(text, start, end, ",;(—–", ",;)—–")
         if len(_WORD.findall(text[a:start] + " " + text[end:b])) < cls.MIN_WORDS:
-            a, b = lo, hi
+            a, b = clause_bounds(text, start, end, "", "")  # the sentence
         return " ".join(f"{text[a:start]}[{text[start:end]}]{text[end:max(b, end)]}".split())
 
     def personal(self, text: str, start: int, end: int) -> bool:

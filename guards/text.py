@@ -57,16 +57,18 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
     return bounds
 
 
-def clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    """The clause around [start, end) within its sentence: cut at commas, semicolons, dashes and
-    parentheses, then at the sentence bounds."""
+def clause_bounds(text: str, start: int, end: int, left_marks: str = ",;(—–:",
+                  right_marks: str = ",;)—–:") -> tuple[int, int]:
+    """The clause around [start, end) within its sentence: cut at commas, semicolons, dashes,
+    parentheses and colons (`left_marks` before it, `right_marks` after it; empty: the whole
+    sentence), then at the sentence bounds."""
     s_start, s_end = 0, len(text)
     for a, b in sentence_bounds(text):
         if a <= start < b or (a < end <= b):
             s_start, s_end = a, b
             break
-    left = max(text.rfind(c, s_start, start) for c in ",;(—–:")
-    right_hits = [i for i in (text.find(c, end, s_end) for c in ",;)—–:") if i != -1]
+    left = max((text.rfind(c, s_start, start) for c in left_marks), default=-1)
+    right_hits = [i for i in (text.find(c, end, s_end) for c in right_marks) if i != -1]
     c_start = left + 1 if left >= s_start else s_start
     c_end = min(right_hits) if right_hits else s_end
     while c_start < c_end and text[c_start].isspace():

@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from bot import conversation
 from bot.answers import Reply, compose, render
-from bot.answers.rights import policy_contact, right_unit
+from bot.answers.rights import is_rights_section, policy_contact, right_unit
 from bot.answers.rights_answer import cite_units, how_to_exercise
 from bot.catalogue import t
 from bot.conversation import State, Turn
@@ -73,8 +73,7 @@ def _settle_from_context(query: Query, q: Query, turn: Turn, state: State, retri
 def _with_how_to_exercise(text: str, cites: list, section_id: str, retriever: Retriever, lang: str):
     """An answer from a rights section ("can I have it deleted?", "what rights do I have over the footage?")
     also says how to exercise the right, with the policy's own contact lines, unless it already quotes them."""
-    slug = retriever.profile.get("rights_section") or ""
-    if not slug or not section_id.endswith(f"/{slug}"):
+    if not is_rights_section(retriever, section_id):
         return text, cites
     contact = policy_contact(retriever, [section_id])
     if not contact.email or contact.email in text + " ".join(c.quote for c in cites):
@@ -88,9 +87,8 @@ def _lead_with_the_right(comp, right: str | None, retriever: Retriever, answer_t
     """A question about one right answered from a rights section quotes that right's own line first ("is
     deleting my stuff a right I have?" -> the erasure bullet, not the consent one retrieval ranked first);
     unchanged when the section does not state it or the answer already quotes it."""
-    slug = retriever.profile.get("rights_section") or ""
     section = comp.chosen[0].unit.section_id if comp.chosen else ""
-    if not right or not slug or not section.endswith(f"/{slug}"):
+    if not right or not is_rights_section(retriever, section):
         return comp
     hit = right_unit(retriever, section, right)
     if hit is None or any(h.unit.unit_id == hit.unit.unit_id for h in comp.chosen):

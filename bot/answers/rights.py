@@ -64,6 +64,12 @@ def _near(retriever: Retriever, unit: Unit, span: int = 2) -> list[Unit]:
     return same[max(0, i - span): i + span + 1]
 
 
+def is_rights_section(retriever: Retriever, section_id: str) -> bool:
+    """The section is one of the policy's rights sections (the profile's `rights_section` kind, any audience)."""
+    slug = retriever.profile.get("rights_section") or ""
+    return bool(slug) and section_id.endswith(f"/{slug}")
+
+
 def rights_section(retriever: Retriever, audience: str | None, right: str) -> str | None:
     """The section listing the visitor's rights: their audience's, else the first (in the policy's
     order) that states this right, else the first there is."""
