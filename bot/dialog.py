@@ -14,7 +14,8 @@ from knowledge.query import Query, audience_in_conversation
 from knowledge.retrieve import Retriever
 
 REFUSAL_KEYS = {"injection": "refusal_injection", "other_person": "refusal_other_person",
-                "out_of_scope": "refusal_out_of_scope", "empty": "not_understood"}
+                "out_of_scope": "refusal_out_of_scope", "other_controller": "refusal_other_controller",
+                "empty": "not_understood"}
 
 
 
@@ -33,7 +34,7 @@ def respond(query: Query, state: State, retriever: Retriever, *, audience_hint: 
     org = {"organisation": organisation(retriever.profile, lang)}
     if r.intent in REFUSAL_KEYS:
         return simple("refusal", REFUSAL_KEYS[r.intent], lang, capabilities=r.intent != "injection",
-                      values=org if r.intent == "out_of_scope" else None, **base)
+                      values=org if r.intent in ("out_of_scope", "other_controller") else None, **base)
     if r.intent == "greeting":
         return simple("greeting", "greeting", lang, capabilities=True, values=org, **base)
     if r.intent == "thanks":

@@ -2,7 +2,7 @@
 trained on labelled EN/FR examples (`bot/training/*.yaml`, rebuilt by `scripts/train_models.py`)
 give the intent (policy question, rights request, a question about a right, greeting, thanks,
 off-topic, prompt injection, someone else's data, a question about the assistant itself, a
-follow-up, an audience statement)
+follow-up, an audience statement, a question about another organisation's own processing)
 and, for rights requests, which right.
 
 Refusing is the costly mistake, so a refusing intent needs its calibrated confidence, and an
@@ -24,13 +24,18 @@ from knowledge.query import classifier as query_classifier
 from knowledge.text import clauses
 
 MODELS_DIR = Path(__file__).with_name("models")
-REFUSING = ("out_of_scope", "injection", "other_person")
+REFUSING = ("out_of_scope", "injection", "other_person", "other_controller")
 SOCIAL = ("greeting", "thanks")
 SURE = 0.5  # a refusing intent, a rights request or the notice need this calibrated confidence
 # An "off-topic" message the audience classifier places in one part of the policy is a policy question
 # below this confidence (dialogue sets 1-16: of 22 such turns under 0.75, 20 wanted an answer; of 19 at
 # 0.9 or more, 16 wanted the refusal: fees, admissions, cover letters)
 ABOUT_A_PART = 0.75
+# "Whose processing?": another organisation's (an employer that is not the school, a platform's own practice,
+# general law) is refused at this confidence; below it the message is read for the school's own handling.
+# Chosen on the dev and holdout sets (answers A-W + dev, dialogues 1-24; messages flagged, expected refusals /
+# others): 0.5 -> 32/67, 0.7 -> 26/19, 0.8 -> 22/10, 0.9 -> 14/5 (end to end: see README).
+OTHER_CONTROLLER_SURE = 0.8
 ONE_RIGHT = 0.25  # a message about rights names one right when the right classifier gives it this much
 SHORT = 8  # words: a short message in a conversation refers to its topic ("can I refuse them?")
 # Markup and SQL are injection whatever the wording: exact, structural patterns.
@@ -95,7 +100,8 @@ def route(query: Query, *, evidence: float, strong: float, has_context: bool, pe
     label, p = pred.best
     if label in REFUSING:
         clf = _classifier("intent", query.model)
-        cut = max(clf.thresholds[clf.classes.index(label)] if clf.thresholds else 0.0, SURE)
+        cut = max(clf.thresholds[clf.classes.index(label)] if clf.thresholds else 0.0,
+                  OTHER_CONTROLLER_SURE if label == "other_controller" else SURE)
         if label == "out_of_scope" and evidence >= strong:
             label = "question"
         elif p < cut:

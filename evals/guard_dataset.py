@@ -30,7 +30,8 @@ GUARD_SETS = {"dev": "guard_set.jsonl", "holdout": "guard_holdout.jsonl", "blind
               "blind_p": "guard_blind_p.jsonl", "blind_q": "guard_blind_q.jsonl",
               "blind_r": "guard_blind_r.jsonl",
               "blind_s": "guard_blind_s.jsonl", "blind_t": "guard_blind_t.jsonl",
-              "blind_u": "guard_blind_u.jsonl"}
+              "blind_u": "guard_blind_u.jsonl", "blind_v": "guard_blind_v.jsonl",
+              "blind_w": "guard_blind_w.jsonl"}
 LANGS = ("en", "fr", "mixed")
 
 

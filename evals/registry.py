@@ -143,6 +143,12 @@ SUITES: dict[str, Suite] = {s.name: s for s in (
           blind=True),
     Suite("answers_blind_u", "answers", f"Answers — blind set U ({H})", "answers_blind_u.jsonl", "U", blind=True),
     Suite("answers_blind_v", "answers", f"Answers — blind set V ({H})", "answers_blind_v.jsonl", "V", blind=True),
+    Suite("answers_blind_w", "answers", f"Answers — blind set W ({H})", "answers_blind_w.jsonl", "W", blind=True),
+    Suite("dialogues_blind_24", "dialogues", f"Dialogues — blind set 24 ({H})", "dialogues_blind_24.jsonl", "24",
+          blind=True),
+    Suite("answers_blind_x", "answers", f"Answers — blind set X ({H})", "answers_blind_x.jsonl", "X", blind=True),
+    Suite("dialogues_blind_25", "dialogues", f"Dialogues — blind set 25 ({H})", "dialogues_blind_25.jsonl", "25",
+          blind=True),
     Suite("guard_blind_k", "guard", f"Guard — blind set K ({H})", "guard_blind_k.jsonl", "K", needs_index=False),
     Suite("guard_blind_l", "guard", f"Guard — blind set L ({H})", "guard_blind_l.jsonl", "L", needs_index=False),
     Suite("guard_blind_m", "guard", f"Guard — blind set M ({H})", "guard_blind_m.jsonl", "M", needs_index=False),
@@ -154,6 +160,8 @@ SUITES: dict[str, Suite] = {s.name: s for s in (
     Suite("guard_blind_s", "guard", f"Guard — blind set S ({H})", "guard_blind_s.jsonl", "S", needs_index=False),
     Suite("guard_blind_t", "guard", f"Guard — blind set T ({H})", "guard_blind_t.jsonl", "T", needs_index=False),
     Suite("guard_blind_u", "guard", f"Guard — blind set U ({H})", "guard_blind_u.jsonl", "U", needs_index=False),
+    Suite("guard_blind_v", "guard", f"Guard — blind set V ({H})", "guard_blind_v.jsonl", "V", needs_index=False),
+    Suite("guard_blind_w", "guard", f"Guard — blind set W ({H})", "guard_blind_w.jsonl", "W", needs_index=False),
 )}
 
 

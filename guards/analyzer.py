@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 
 import spacy
-from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegistry
 from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, NlpEngine, SpacyNlpEngine
 from presidio_analyzer.recognizer_registry.recognizers_loader_utils import (
     PredefinedRecognizerNotFoundError,
@@ -105,6 +105,20 @@ def _contexts(entry: dict) -> dict[str, list[str]]:
     return {c["language"]: [str(w) for w in c.get("context") or []] for c in entry.get("supported_languages") or []}
 
 
+def _subclasses(cls: type) -> list[type]:
+    out = []
+    for sub in cls.__subclasses__():
+        out += [sub, *_subclasses(sub)]
+    return out
+
+
+def _presidio_has(class_name: str) -> bool:
+    """A recognizer class of that name ships with Presidio (its registry resolves names among all subclasses)."""
+    import presidio_analyzer.predefined_recognizers as predefined
+
+    return isinstance(getattr(predefined, class_name, None), type)
+
+
 def build_recognizers(lang: str, entries: list[dict] | None = None) -> list:
     """One instance of every enabled recognizer for analyzer language `lang`."""
     recognizers = []
@@ -115,6 +129,11 @@ def build_recognizers(lang: str, entries: list[dict] | None = None) -> list:
         except PredefinedRecognizerNotFoundError:
             raise ConfigError(f"guards/config/recognizers.yaml: no recognizer class '{class_name}'; define it under "
                               "guards/recognizers/ (a Presidio EntityRecognizer subclass) or fix the name.") from None
+        mine = [c.__module__ for c in _subclasses(EntityRecognizer) if c.__name__ == class_name
+                and c.__module__.startswith("guards.")]
+        if mine and _presidio_has(class_name):
+            raise ConfigError(f"guards/config/recognizers.yaml: '{class_name}' ({mine[0]}) has the name of one of "
+                              "Presidio's recognizers, so the name may load either; rename the guard's class.")
         contexts = _contexts(entry)
         context = contexts.get(lang, []) + [w for other in LANGS if other != lang for w in contexts.get(other, [])]
         kwargs = {k: v for k, v in entry.items() if k not in _ENTRY_KEYS}

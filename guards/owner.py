@@ -44,6 +44,7 @@ CONTACT_MODEL = PACKAGE_DIR / "models" / "contact-owner-e5.npz"
 NAME_MODEL = PACKAGE_DIR / "models" / "name-owner-e5.npz"
 ID_MODEL = PACKAGE_DIR / "models" / "id-owner-e5.npz"
 PLACE_MODEL = PACKAGE_DIR / "models" / "place-owner-e5.npz"
+DATE_MODEL = PACKAGE_DIR / "models" / "date-owner-e5.npz"
 OWNED = ("PHONE_NUMBER", "EMAIL_ADDRESS", "STREET_ADDRESS")
 NAMED = ("PERSON",)
 IDENTIFIED = ("ID_NUMBER",)
@@ -181,17 +182,15 @@ class IdentifierReader(Reader):
         return sum(c.isdigit() for c in text[f.start:f.end]) <= self.MAX_DIGITS and super().unowned(text, f)
 
 
-class PlaceReader(Reader):
-    """A place that locates a person (where they live, come from, were born), or a campus, a destination, a
-    topic? Read for the gazetteer's candidates (`guards/places.py`): the place stays in its context, between
-    brackets ("from: [Galway]", "is the [Lille] campus open?")."""
+class ClauseReader(Reader):
+    """A reader of an item found without a cue, in its clause, the item kept between brackets."""
 
-    MODEL, KIND, CLASS, ENTITIES, KEEP_ITEM = PLACE_MODEL, "places", PUBLIC, ("LOCATION",), True
+    CLASS, KEEP_ITEM = PUBLIC, True
     MIN_WORDS = 3  # a clause with fewer other words than this is read with its whole sentence
 
     @classmethod
     def context(cls, text: str, start: int, end: int, entity: str) -> str:
-        """The place's clause (cut at commas, semicolons, brackets and dashes), not its whole sentence: what the
+        """The item's clause (cut at commas, semicolons, brackets and dashes), not its whole sentence: what the
         rest of a message asks dilutes what the clause says ("originaire de [Quimper], je voudrais savoir si
         les cours sont en anglais"); a clause of a word or two is read with its sentence."""
         a, b = clause_bounds(text, start, end, ",;(—–", ",;)—–")
@@ -200,7 +199,25 @@ class PlaceReader(Reader):
         return " ".join(f"{text[a:start]}[{text[start:end]}]{text[end:max(b, end)]}".split())
 
     def personal(self, text: str, start: int, end: int) -> bool:
-        return not self.unowned(text, Finding("LOCATION", start, end, 1.0))
+        return not self.unowned(text, Finding(self.ENTITIES[0], start, end, 1.0))
+
+
+class PlaceReader(ClauseReader):
+    """A place that locates a person (where they live, come from, were born), or a campus, a destination, a
+    topic? Read for the gazetteer's candidates (`guards/places.py`): "from: [Galway]", "is the [Lille] campus
+    open?"."""
+
+    MODEL, KIND, ENTITIES = PLACE_MODEL, "places", ("LOCATION",)
+
+
+class DateReader(ClauseReader):
+    """A person's date (of birth, the day a relative died) or one that says nothing about anyone (an exam,
+    a deadline, "promo 2012")? Read for the date candidates (`guards/dates.py`): "ddn [07/08/05]", "the exam
+    is on [07/08]". In its clause, as a place: the date's sentence and the one before (`context`) were measured
+    on the guard sets (dev, C-V): benign dates left in clear 98.8 % vs 91.3 %, but personal dates released 16 %
+    vs 6.5 % (recall first)."""
+
+    MODEL, KIND, ENTITIES = DATE_MODEL, "dates", ("DATE_TIME",)
 
 
 class Owner:

@@ -63,13 +63,40 @@ def allow_keys(text: str) -> tuple[str, str]:
     return "".join(c for c in text if c.isdigit()), " " + " ".join(tokens) + " "
 
 
+MAX_GAP = 3  # public words a quote may skip ("43 quai de Grenelle, 75015 Paris" of "… Grenelle – Tour Grenelle – 75015 …")
+MIN_GAPPED = 4  # …and only a quote of at least this many words, so scattered common words never match
+
+
 def allowed(value: str, public: tuple[tuple[str, str], ...]) -> bool:
-    """True when `value` equals or lies inside one of the public strings (as `allow_keys`)."""
+    """True when `value` equals or lies inside one of the public strings (as `allow_keys`), or quotes one
+    with a few of its words left out (at most MAX_GAP, in order: a visitor shortens a published address)."""
     digits, words = allow_keys(value)
     alnum = sum(c.isalnum() for c in value)
     if len(digits) >= 6 and len(digits) * 2 >= alnum:
         return any(digits in p_digits for p_digits, _ in public)
-    return words.strip() != "" and any(words in p_words for _, p_words in public)
+    if words.strip() == "":
+        return False
+    if any(words in p_words for _, p_words in public):
+        return True
+    tokens = words.split()
+    return len(tokens) >= MIN_GAPPED and any(_gapped_in(tokens, p_words.split()) for _, p_words in public)
+
+
+def _gapped_in(tokens: list[str], public: list[str]) -> bool:
+    """`tokens` appear in `public` in order, starting at some word, with at most MAX_GAP public words skipped."""
+    for i, word in enumerate(public):
+        if word != tokens[0]:
+            continue
+        j, skipped = i + 1, 0
+        for tok in tokens[1:]:
+            while j < len(public) and public[j] != tok and skipped <= MAX_GAP:
+                j, skipped = j + 1, skipped + 1
+            if j >= len(public) or skipped > MAX_GAP:
+                break
+            j += 1
+        else:
+            return True
+    return False
 
 
 def chunk_bounds(text: str, size: int, overlap: int) -> list[tuple[int, int]]:

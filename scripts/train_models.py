@@ -1,6 +1,6 @@
 """Rebuild every trained artefact from the labelled data in the repo (deterministic, offline):
 
-    .venv/bin/python scripts/train_models.py [--only classifiers|ranker] [--report FILE]
+    .venv/bin/python scripts/train_models.py [--only classifiers|intent|ranker] [--report FILE]
 
 - Question classifiers (knowledge/models/{answer_type,audience}-<model>.npz) from
   knowledge/training/questions*.yaml (the audience one also from writers*.yaml, labelled
@@ -116,6 +116,18 @@ def _train(name: str, model: str, texts: list[str], labels: list[str], out: Path
     print(f"{name}-{model}: n={info['n']} out-of-fold accuracy={info['oof_accuracy']:.3f} T={info['temperature']:.2f}")
 
 
+def train_intent(model: str, langs, intents: dict, report: dict) -> None:
+    """The intent classifier alone (`--only intent`: a new intent labelling needs nothing else)."""
+    texts, labels = _examples(intents, langs)
+    # more policy questions in the style of other privacy policies (PolicyQA, English); the
+    # answer-type examples are not reused here: "how do I unsubscribe?" is a question's
+    # procedure there and a rights request here
+    extra = _policyqa_questions(300)
+    texts += extra
+    labels += ["question"] * len(extra)
+    _train("intent", model, texts, labels, ROOT / f"bot/models/intent-{model}.npz", report)
+
+
 def train_classifiers(report: dict) -> None:
     questions = classify.read_examples(sorted(ROOT.glob("knowledge/training/questions*.yaml")), nested=True)
     intents = classify.read_examples(sorted(ROOT.glob("bot/training/intents*.yaml")))
@@ -136,14 +148,7 @@ def train_classifiers(report: dict) -> None:
         # C=64: out-of-fold accuracy 0.878 (C=4), 0.900 (16), 0.903 (64) on these examples
         _train("audience", model, texts, labels, ROOT / f"knowledge/models/audience-{model}.npz", report,
                min_precision=0.85, c=64.0)
-        texts, labels = _examples(intents, langs)
-        # more policy questions in the style of other privacy policies (PolicyQA, English); the
-        # answer-type examples are not reused here: "how do I unsubscribe?" is a question's
-        # procedure there and a rights request here
-        extra = _policyqa_questions(300)
-        texts += extra
-        labels += ["question"] * len(extra)
-        _train("intent", model, texts, labels, ROOT / f"bot/models/intent-{model}.npz", report)
+        train_intent(model, langs, intents, report)
         from knowledge.query import self_description_examples
 
         texts, labels = self_description_examples(intents, langs, writers["writers"], not_writers["not_writers"])
@@ -191,12 +196,16 @@ def write_reference(questions: dict, intents: dict, report: dict, per_lang: int 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--only", choices=["classifiers", "ranker"])
+    ap.add_argument("--only", choices=["classifiers", "intent", "ranker"])
     ap.add_argument("--report", type=Path, help="Write a JSON training report here.")
     args = ap.parse_args()
     report: dict = {}
     if args.only in (None, "classifiers"):
         train_classifiers(report)
+    if args.only == "intent":
+        intents = classify.read_examples(sorted(ROOT.glob("bot/training/intents*.yaml")))
+        for model, langs in LANGS_FOR.items():
+            train_intent(model, langs, intents, report)
     if args.only in (None, "ranker"):
         from scripts.train_ranker import train_ranker
 

@@ -5,16 +5,12 @@ from __future__ import annotations
 
 import re
 
+from guards.dates import MONTHS as _MONTHS
 from guards.lexicon import load_lexicon
 from guards.recognizers.base import GuardRecognizer
 from guards.recognizers.names import is_first_name, load_names
 from guards.text import fold
 
-_MONTHS = (
-    r"janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|novembre|d[ée]cembre|"
-    r"january|february|march|april|may|june|july|august|september|october|november|december|"
-    r"jan\.?|feb\.?|mar\.?|apr\.?|jun\.?|jul\.?|aug\.?|sept?\.?|oct\.?|nov\.?|dec\.?|janv\.?|f[ée]vr?\.?|avr\.?|juil\.?|d[ée]c\.?"
-)
 DATE = re.compile(
     rf"(?<![\w/.\-])(?:\d{{1,2}}[/.\-]\d{{1,2}}[/.\-](?:19|20)?\d{{2}}|(?:19|20)\d{{2}}-\d{{1,2}}-\d{{1,2}}"
     rf"|\d{{1,2}}(?:er|st|nd|rd|th)?\s+(?:of\s+)?(?i:{_MONTHS})\s+(?:19|20)\d{{2}}"

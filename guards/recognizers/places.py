@@ -7,23 +7,11 @@ the Lyon campus open?") is left alone. The cue recognizers (`ResidenceRecognizer
 
 from __future__ import annotations
 
-from functools import cached_property
-
 from guards.places import candidates
-from guards.recognizers.base import GuardRecognizer
+from guards.recognizers.base import ReadCandidateRecognizer
 
 
-class PlaceRecognizer(GuardRecognizer):
+class PlaceRecognizer(ReadCandidateRecognizer):
     ENTITIES = ("LOCATION",)
-    SCORE = 0.6
-
-    @cached_property
-    def reader(self):
-        from guards.owner import PlaceReader
-
-        return PlaceReader()
-
-    def analyze(self, text, entities, nlp_artifacts=None):  # noqa: D102
-        if entities and "LOCATION" not in entities:
-            return []
-        return [self.result(a, b, self.SCORE) for a, b in candidates(text) if self.reader.personal(text, a, b)]
+    READER = "PlaceReader"
+    candidates = staticmethod(candidates)

@@ -1,6 +1,6 @@
 """Build the "whose is it?" classifiers read by `guards/owner.py`:
 
-    python -m guards.training.build_owner [--kind contacts|names|identifiers] [--report] [--cache FILE.npz]
+    python -m guards.training.build_owner [--kind contacts|names|identifiers|places|dates] [--report] [--cache FILE.npz]
 
 - `contacts` → `guards/models/contact-owner-e5.npz`: is a phone number, e-mail or postal address an
   organisation's or a person's?
@@ -8,6 +8,11 @@
   (an author, a brand, a room named after a scientist, a holiday) or a private person?
 - `identifiers` → `guards/models/id-owner-e5.npz`: is a number or code found by its shape an
   organisation's or public reference (an RNCP number, a course code, a short order number) or a person's?
+- `places` → `guards/models/place-owner-e5.npz`: does a gazetteer town locate a person, or is it a campus,
+  a destination, a topic? (`guards/training/place_owner.jsonl`, 1,000 EN/FR messages)
+- `dates` → `guards/models/date-owner-e5.npz`: is a date a person's (of birth, a relative's death) or one
+  that says nothing about anyone (an exam, a deadline)? (`guards/training/date_owner.jsonl`, 1,000 EN/FR
+  messages, each with one date labelled `personal` or `public`)
 
 1. Labelled rows, written for this from a brief by helpers who saw no evaluation set:
    `guards/training/contact_owner.jsonl` (800 EN/FR messages) and `contact_owner_b.jsonl` (960,
@@ -39,6 +44,7 @@ import numpy as np
 from guards.config import PACKAGE_DIR
 from guards.owner import (
     ContactReader,
+    DateReader,
     IdentifierReader,
     NameReader,
     PlaceReader,
@@ -84,6 +90,8 @@ KINDS = {kind.reader.KIND: kind for kind in (
     # a place: recall first, but a town is not a structured identifier (see PLACE_PERSON_RELEASED)
     Kind(PlaceReader, ("place_owner.jsonl",), "place", "public", "personal",
          max_person_released=PLACE_PERSON_RELEASED),
+    # a date: the same recall-first cap as a place (a date alone identifies no one; with a name it does)
+    Kind(DateReader, ("date_owner.jsonl",), "date", "public", "personal", max_person_released=PLACE_PERSON_RELEASED),
 )}
 
 

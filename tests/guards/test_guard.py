@@ -87,6 +87,7 @@ def test_normalise_maps_back():
 
 POLICY = ("Data Protection Officer: dpo@example-school.fr\n"
           "Head office: 43 quai de Grenelle - 75015 Paris\nTelephone number: 01 40 09 30 00\n"
+          "Publisher: Example SAS, 12, rue de la Paix – Tour Paix – 69002 Lyon\n"
           "Photo credits: Thomas Lambert, Flore Maquin\nRCS Paris 445 260 169\n")
 
 
@@ -112,6 +113,28 @@ def test_public_strings_of_the_policy_stay(stub_guard, allow, text, monkeypatch)
     monkeypatch.setattr(stub_guard, "owner", ReleasesNothing())
     assert stub_guard.inspect(text, None, allow=allow).text == text
     assert stub_guard.inspect(text, None).text != text  # without the allowlist they would go
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("en", "Is the publisher's address still 12 rue de la Paix, 69002 Lyon?"),
+    ("fr", "Je peux écrire au 12 rue de la Paix, 69002 Lyon ?"),
+])
+def test_a_published_address_quoted_shorter_stays(stub_guard, allow, lang, text, monkeypatch):
+    """A visitor leaves out a few words of the published address (the building's name): still public."""
+    class ReleasesNothing:
+        def release(self, text, findings):
+            return findings
+
+    monkeypatch.setattr(stub_guard, "owner", ReleasesNothing())
+    assert stub_guard.inspect(text, lang, allow=allow).text == text
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("en", "I live at 14 rue de la Paix, 69002 Lyon, please update my file."),
+    ("fr", "J'habite 14 rue de la Paix, 69002 Lyon, mettez à jour mon dossier."),
+])
+def test_a_visitors_address_on_a_published_street_goes(stub_guard, allow, lang, text):
+    assert "14 rue de la Paix" not in stub_guard.inspect(text, lang, allow=allow).text
 
 
 def test_allowlist_never_covers_the_visitors_own_data(stub_guard, allow):

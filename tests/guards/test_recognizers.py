@@ -103,3 +103,26 @@ def test_recognizer(stub_guard, lang, text, entity, expected):
     else:
         assert found == [expected]
         assert expected not in stub_guard.inspect(text, lang).text
+
+
+def test_a_guard_recognizer_named_like_one_of_presidios_is_refused_at_load():
+    """Presidio resolves a YAML name among every recognizer class: a guard class called `DateRecognizer` could
+    silently load Presidio's (which takes every date) instead. The loader says which class to rename."""
+    from presidio_analyzer import EntityRecognizer
+
+    from guards.analyzer import build_recognizers
+    from guards.errors import ConfigError
+
+    class IpRecognizer(EntityRecognizer):  # noqa: D101 (the name of a Presidio recognizer)
+        def load(self):
+            pass
+
+        def analyze(self, text, entities, nlp_artifacts=None):
+            return []
+
+    IpRecognizer.__module__ = "guards.recognizers.example"
+    try:
+        with pytest.raises(ConfigError, match="rename"):
+            build_recognizers("en", [{"name": "IpRecognizer"}])
+    finally:
+        IpRecognizer.__module__ = __name__  # out of the guard's namespace for the other tests
