@@ -10,8 +10,6 @@ runs every language's cues on every message whatever the language hint says."""
 
 from __future__ import annotations
 
-from functools import cached_property
-
 from presidio_analyzer import (
     AnalysisExplanation,
     LocalRecognizer,
@@ -91,25 +89,3 @@ class GuardRecognizer(LocalRecognizer):
         wanted = set(entities or self.supported_entities)
         return [make_result(self, e, s, t, score) for e, s, t, score in self.find(text) if e in wanted and t > s]
 
-
-class ReadCandidateRecognizer(GuardRecognizer):
-    """Candidates proposed by their shape (`candidates(text)` → spans), kept when a "whose is it?" reader of
-    `guards.owner` (`READER`, its class name) reads them as a person's: places, dates."""
-
-    SCORE = 0.6
-    READER = ""
-
-    @staticmethod
-    def candidates(text: str) -> list[tuple[int, int]]:  # pragma: no cover - abstract
-        raise NotImplementedError
-
-    @cached_property
-    def reader(self):
-        import guards.owner
-
-        return getattr(guards.owner, self.READER)()
-
-    def find(self, text):
-        for a, b in self.candidates(text):
-            if self.reader.personal(text, a, b):
-                yield self.supported_entities[0], a, b, self.SCORE

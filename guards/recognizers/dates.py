@@ -7,7 +7,7 @@ alone (not Presidio's `DateRecognizer`, which takes every date). The cue recogni
 from __future__ import annotations
 
 from guards.dates import candidates
-from guards.recognizers.base import ReadCandidateRecognizer
+from guards.recognizers.read import ReadCandidateRecognizer
 
 
 class PersonalDateRecognizer(ReadCandidateRecognizer):

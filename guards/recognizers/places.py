@@ -8,7 +8,7 @@ the Lyon campus open?") is left alone. The cue recognizers (`ResidenceRecognizer
 from __future__ import annotations
 
 from guards.places import candidates
-from guards.recognizers.base import ReadCandidateRecognizer
+from guards.recognizers.read import ReadCandidateRecognizer
 
 
 class PlaceRecognizer(ReadCandidateRecognizer):
