@@ -130,8 +130,8 @@ def build_recognizers(lang: str, entries: list[dict] | None = None) -> list:
             raise ConfigError(f"guards/config/recognizers.yaml: no recognizer class '{class_name}'; define it under "
                               "guards/recognizers/ (a Presidio EntityRecognizer subclass) or fix the name.") from None
         mine = [c.__module__ for c in _subclasses(EntityRecognizer) if c.__name__ == class_name
-                and c.__module__.startswith("guards.")]
-        if mine and _presidio_has(class_name):
+                and c.__module__.startswith("guards.")] if _presidio_has(class_name) else []
+        if mine:
             raise ConfigError(f"guards/config/recognizers.yaml: '{class_name}' ({mine[0]}) has the name of one of "
                               "Presidio's recognizers, so the name may load either; rename the guard's class.")
         contexts = _contexts(entry)

@@ -88,4 +88,3 @@ class GuardRecognizer(LocalRecognizer):
     def analyze(self, text, entities, nlp_artifacts=None):  # noqa: D102
         wanted = set(entities or self.supported_entities)
         return [make_result(self, e, s, t, score) for e, s, t, score in self.find(text) if e in wanted and t > s]
-
