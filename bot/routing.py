@@ -112,9 +112,10 @@ def route(query: Query, *, evidence: float, strong: float, has_context: bool, pe
             if label in SOCIAL and evidence >= strong:
                 label = "question"
             p = probs.get(label, 0.0)
-        elif label == "out_of_scope" and p < ABOUT_A_PART and query.audience_named() is not None:
+        elif label == "out_of_scope" and (p < ABOUT_A_PART or pending) and query.audience_named() is not None:
             # a message about one part of the policy (whose data: "je suis diplômé depuis 2018, pourquoi
-            # mon RIB ?", "I teach evening classes there") is not off-topic, however it is worded
+            # mon RIB ?", "I teach evening classes there") is not off-topic, however it is worded; nor is one
+            # that names a part while the bot waits to hear who the visitor is ("graduated from ece in 2019")
             label = "audience_statement" if _only_says_who(query) else "question"
     if label == "assistant" and p < SURE:  # answered from the notice, not the policy: needs the same 0.5
         label = "question"

@@ -149,6 +149,12 @@ SUITES: dict[str, Suite] = {s.name: s for s in (
     Suite("answers_blind_x", "answers", f"Answers — blind set X ({H})", "answers_blind_x.jsonl", "X", blind=True),
     Suite("dialogues_blind_25", "dialogues", f"Dialogues — blind set 25 ({H})", "dialogues_blind_25.jsonl", "25",
           blind=True),
+    Suite("answers_blind_y", "answers", f"Answers — blind set Y ({H})", "answers_blind_y.jsonl", "Y", blind=True),
+    Suite("dialogues_blind_26", "dialogues", f"Dialogues — blind set 26 ({H})", "dialogues_blind_26.jsonl", "26",
+          blind=True),
+    Suite("answers_blind_z", "answers", f"Answers — blind set Z ({H})", "answers_blind_z.jsonl", "Z", blind=True),
+    Suite("dialogues_blind_27", "dialogues", f"Dialogues — blind set 27 ({H})", "dialogues_blind_27.jsonl", "27",
+          blind=True),
     Suite("guard_blind_k", "guard", f"Guard — blind set K ({H})", "guard_blind_k.jsonl", "K", needs_index=False),
     Suite("guard_blind_l", "guard", f"Guard — blind set L ({H})", "guard_blind_l.jsonl", "L", needs_index=False),
     Suite("guard_blind_m", "guard", f"Guard — blind set M ({H})", "guard_blind_m.jsonl", "M", needs_index=False),
@@ -162,6 +168,8 @@ SUITES: dict[str, Suite] = {s.name: s for s in (
     Suite("guard_blind_u", "guard", f"Guard — blind set U ({H})", "guard_blind_u.jsonl", "U", needs_index=False),
     Suite("guard_blind_v", "guard", f"Guard — blind set V ({H})", "guard_blind_v.jsonl", "V", needs_index=False),
     Suite("guard_blind_w", "guard", f"Guard — blind set W ({H})", "guard_blind_w.jsonl", "W", needs_index=False),
+    Suite("guard_blind_x", "guard", f"Guard — blind set X ({H})", "guard_blind_x.jsonl", "X", needs_index=False),
+    Suite("guard_blind_y", "guard", f"Guard — blind set Y ({H})", "guard_blind_y.jsonl", "Y", needs_index=False),
 )}
 
 

@@ -28,6 +28,9 @@ from guards.resolve import allow_keys, allowed, chunk_bounds, merge_overlaps
 from guards.text import fold
 from guards.types import _GUARD_TOKEN, ENTITIES, SPECIAL_CATEGORIES, Finding, Inspection, Redacted
 
+# recognizers whose cue says the name is a person's ("my name is …", "my mother …"): never a public thing
+PERSON_CUES = ("NameAfterCueRecognizer", "RelativeNameRecognizer")
+
 log = logging.getLogger("privacybot.guard")
 
 FAILED_PLACEHOLDER = "[REDACTED]"
@@ -133,7 +136,7 @@ class Guard:
                 if finding.entity == "PERSON" and name.startswith("SpacyRecognizer"):
                     finding = self.person_filter.apply(text, finding)
                 if finding is not None and finding.entity == "PERSON":
-                    finding = self.person_filter.private(text, finding)
+                    finding = self.person_filter.private(text, finding, cued=name.startswith(PERSON_CUES))
                 if finding is not None:
                     found.append(finding)
         found = expand_lists(text, _classifier_fallback(text, found), self.person_filter)

@@ -21,9 +21,8 @@ Recall first:
   item of a person's keeps every redaction;
 - checks that the classifiers cannot override: a phone number libphonenumber does not type as a fixed
   line or a service number is a person's, so is an e-mail whose local part holds a digit or a listed
-  first name or surname ("tom.hollis", "hvarga"); a name holding a listed first name or surname is a
-  person's; a name in a sentence the self-disclosure classifier reads as near a disclosure ("I take
-  PrEP") is kept."""
+  first name or surname ("tom.hollis", "hvarga"); a name in a sentence the self-disclosure classifier
+  reads as near a disclosure ("I take PrEP") is kept."""
 
 from __future__ import annotations
 
@@ -149,7 +148,13 @@ class ContactReader(Reader):
 
 class NameReader(Reader):
     """Public figure or thing, or private person? For names found without a cue only. `disclosure`: the
-    self-disclosure classifier (None: no check); `is_name`: the first-name and surname lists."""
+    self-disclosure classifier (None: no check); `is_name`: a word that makes a name a person's whatever the
+    context says (None: no such word).
+
+    Until round 20 that was any listed first name or surname (`guards.persons.listed_name`), which kept "the
+    Grand Oral", "Black Friday" and "Pavillon Rose" redacted. Since round 20 it is a listed name that is not
+    also an ordinary word (`guards.persons.known_name`: "Kevin", "Becker"; not "Grand", "Rose"), and the
+    classifier, trained on a second labelling of such names (`name_owner_b.jsonl`), decides the rest."""
 
     MODEL, KIND, CLASS, ENTITIES, RECOGNIZERS, KEEP_ITEM = NAME_MODEL, "names", PUBLIC, NAMED, UNCUED_NAMES, True
     NEAR_DISCLOSURE = 0.2  # below the disclosure recognizer's sentence gate (0.3): recall first
@@ -161,7 +166,7 @@ class NameReader(Reader):
 
     def unowned(self, text: str, f: Finding) -> bool:
         if self.is_name is not None and any(self.is_name(w) for w in _WORD.findall(text[f.start:f.end])):
-            return False  # a listed first name or surname: a person's, whatever the context says
+            return False  # a listed name that is no ordinary word: a person's, whatever the context says
         if not super().unowned(text, f):
             return False
         start, end = next(((a, b) for a, b in sentence_bounds(text) if a <= f.start < b), (0, len(text)))
@@ -252,7 +257,7 @@ def _entity_thresholds(path, entities: tuple[str, ...], rebuild: str) -> dict[st
 @cache
 def load_owner() -> Owner:
     from guards.disclosure import load_model
-    from guards.persons import listed_name
+    from guards.persons import known_name, listed_name
 
-    return Owner((ContactReader(is_name=listed_name), NameReader(disclosure=load_model(), is_name=listed_name),
+    return Owner((ContactReader(is_name=listed_name), NameReader(disclosure=load_model(), is_name=known_name),
                   IdentifierReader()))

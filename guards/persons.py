@@ -142,9 +142,10 @@ class PersonFilter:
         found = self.apply(text, Finding("PERSON", words[0][0], words[-1][1], 1.0))
         return (found.start, found.end) if found else None
 
-    def private(self, text: str, span: Finding) -> Finding | None:
+    def private(self, text: str, span: Finding, cued: bool = False) -> Finding | None:
         """`span` (a PERSON) trimmed of a leading article, or None when it names a public thing or
-        a public figure. A title before it ("Mme Curie", "Dr Newton") keeps it a person."""
+        a public figure. A title before it ("Mme Curie", "Dr Newton") keeps it a person, and so does a
+        cue that says whose name it is (`cued`: "my name is Rose Garden", "ma mère Florence Nice")."""
         words = [(s, e, w.strip("'’\"«»“”")) for s, e, w in
                  ((m.start() + span.start, m.end() + span.start, m.group()) for m in _NAME_TOKEN.finditer(text[span.start:span.end]))]
         words = [(s, e, w[:-2]) if w.endswith(("'s", "’s")) else (s, e, w) for s, e, w in words if w]
@@ -162,6 +163,8 @@ class PersonFilter:
         before = [fold(w) for w in re.findall(r"\w+", window)]
         if before and before[-1] in self.titles:
             return span
+        if cued:
+            return span if not trimmed else Finding(span.entity, words[0][0], words[-1][1], span.score, span.recognizer)
         places = facilities()
         first, last = fold(words[0][2]), fold(words[-1][2])
         same_line = "\n" not in text[words[0][1]:words[-1][0]]

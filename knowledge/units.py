@@ -2,7 +2,8 @@
 can be answered with. Each unit is an exact slice of the source (`source[start:end]`) and knows:
 
 - `quote_start`/`quote_end`: what to quote when it answers (a list intro with its items; a
-  sentence that depends on the previous one — "For example…", "These…" — with that sentence);
+  sentence that depends on the previous one — "For example…", "These…" — with that sentence or the
+  list item just before it);
 - `context`: text it is embedded with but not quoted with (section heading and part title; a
   bullet's list intro; the sentence an example depends on), so "Tradelab" and "For example, …"
   are understood where they stand.
@@ -17,7 +18,7 @@ from dataclasses import dataclass, replace
 from knowledge.text import lines as _lines
 from knowledge.types import Chunk
 
-VERSION = "units-v3"  # v3: a list cut by a chunk boundary is one list again (link_lists)
+VERSION = "units-v4"  # v4: an example after a list item carries that item; v3: a list cut by a chunk boundary is one list again
 _SENT_SPLIT = re.compile(r"(?<=[.!?;])\s+(?=[A-Z“\"(«])")
 _BULLET = re.compile(r"^\s*(?:[•\-*–]|\d+[.)])\s+")
 _BREADCRUMB = re.compile(r"^\s*[\w' -]{1,30}\s[»›>]\s")
@@ -111,8 +112,8 @@ def split(chunk: Chunk, context: str = "") -> list[Unit]:
         elif kind == "bullet":
             intro = _intro_of(text, raw, i)
             extra = intro or ""
-        elif kind == "sentence" and _DEPENDENT.match(piece) and units and units[-1].kind == "sentence":
-            prev = units[-1]
+        elif kind == "sentence" and _DEPENDENT.match(piece) and units and units[-1].kind in ("sentence", "bullet"):
+            prev = units[-1]  # the sentence before, or the list item it illustrates ("…a contract" / "For example, …")
             qa = prev.start - base
             extra = prev.text
         ctx = "\n".join(p for p in (heading, extra) if p)

@@ -46,6 +46,20 @@ def same_statement(a: str, b: str) -> bool:
     return len(x & y) / min(len(x), len(y)) >= 0.85
 
 
+_PIECES = re.compile(r"(?<=[.;:!?])\s+|\n+")
+
+
+def same_quote(a: str, b: str) -> bool:
+    """Two quotes give the visitor the same answer: at most one sentence or list item of the two has no
+    `same_statement` in the other (a list with one right more is the same list of rights; lists whose items
+    differ, or a rule with another example, are different answers), or one is a single statement the other
+    contains (a part's best unit is the complaint bullet, another part's the list of rights that holds it)."""
+    pa, pb = ([p for p in _PIECES.split(t) if len(_norm(p)) >= 3] or [t] for t in (a, b))
+    a_out = sum(not any(same_statement(x, y) for y in pb) for x in pa)
+    b_out = sum(not any(same_statement(y, x) for x in pa) for y in pb)
+    return a_out + b_out <= 1 or (len(pa) == 1 and a_out == 0) or (len(pb) == 1 and b_out == 0)
+
+
 def audience_conflict(hits: list[UnitHit], retriever: Retriever, answer_type: str | None = None) -> list[str]:
     """Audience parts whose best statements answer the question differently ([] if none do). A
     statement is what would be quoted: a list intro with its items, and for a question that wants a
@@ -61,12 +75,13 @@ def audience_conflict(hits: list[UnitHit], retriever: Retriever, answer_type: st
         share = SAME_SECTION if h.unit.section_id == f"{aud}/{kind}" else PART_CANDIDATE
         if aud in askable and aud not in best and h.score >= share * top.score:
             best[aud] = h
-    def quoted(u) -> str:
+    def quoted(h: UnitHit) -> str:  # its statement: a list with its items, an example with the rule it illustrates
+        u = h.unit
         a, b = (u.group_start, u.group_end) if answer_type in LIST_TYPES and u.kind in ("intro", "bullet") \
             else (u.quote_start, u.quote_end)
         return retriever.source_text[a:b] or u.text
 
-    if len(best) < 2 or all(same_statement(quoted(h.unit), quoted(top.unit)) for h in best.values()):
+    if len(best) < 2 or all(same_quote(quoted(h), quoted(top)) for h in best.values()):
         return []
     return [a for a in askable if f"{a}/{kind}" in retriever.section_ids] or sorted(best)
 

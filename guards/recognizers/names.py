@@ -195,8 +195,8 @@ INTRO_PATTERNS = (
 )
 TITLE = re.compile(
     rf"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Mme|Mlle|Madame|Monsieur|Mademoiselle|Docteur|Professeur|Ma[îi]tre|M)\.?[ \u00a0]+"
-    rf"((?:(?:de|du|van|von|le|la|di|da|d'|d’)[ ]?)?[A-ZÀ-ÖØ-Þ][{_L}'’]*(?:-[{_L}][{_L}'’]*)*)"
-)
+    rf"((?:(?:de|du|van|von|le|la|di|da|d'|d’)[ ]?)?[{_L}][{_L}'’]*(?:-[{_L}][{_L}'’]*)*)"
+)  # a lower-case word after a title is a name only when it is a listed surname ("Mr garnier", not "M. le directeur")
 
 
 class SelfIntroRecognizer(_NameBase):
@@ -216,6 +216,8 @@ class SelfIntroRecognizer(_NameBase):
                     results.append(self.result(span[0], span[1], self.SCORE))
         for m in TITLE.finditer(text):
             word = m.group(1)
+            if word[:1].islower() and fold(word.split()[-1]) not in load_surnames():
+                continue
             if fold(word) not in self.stop and fold(word) not in NOT_INTRO:
                 results.append(self.result(m.start(1), self.surname_end(text, m.end(1), max_words=1), self.SCORE))
         return results
@@ -262,9 +264,10 @@ class LowercaseNameRecognizer(_NameBase):
         super().__init__(*args, **kwargs)
         self.surnames = load_surnames()
 
-    def _first(self, word: str) -> bool:
+    def _first(self, word: str, cued: bool = False) -> bool:
+        """A listed first name; one that is also an ordinary word ("rose", "lucie") only after a cue."""
         parts = _parts(word)
-        return bool(parts) and all(p in self.first_names and p not in self.needs_surname and len(p) > 2
+        return bool(parts) and all(p in self.first_names and (cued or p not in self.needs_surname) and len(p) > 2
                                    and p not in self.stop and p not in NOT_INTRO for p in parts)
 
     def _surname(self, word: str) -> bool:
@@ -274,7 +277,8 @@ class LowercaseNameRecognizer(_NameBase):
     def find(self, text):
         words = list(_LOWER_WORD.finditer(text))
         for i, m in enumerate(words[:-1]):
-            if not self._first(m.group()):
+            cued = bool(_INTRO_BEFORE.search(fold(text[max(0, m.start() - 20):m.start()])))
+            if not self._first(m.group(), cued):
                 continue
             j = i + 1
             if fold(words[j].group()) in _LOWER_PARTICLES and j + 1 < len(words):
@@ -283,6 +287,10 @@ class LowercaseNameRecognizer(_NameBase):
             if text[m.end():nxt.start()].strip() or fold(nxt.group()) in self.stop or fold(nxt.group()) in NOT_INTRO:
                 continue
             last = fold(nxt.group())
-            cued = bool(_INTRO_BEFORE.search(fold(text[max(0, m.start() - 20):m.start()])))
-            if self._surname(nxt.group()) or (cued and last not in self.needs_surname and last not in self.first_names):
+            if not self._first(m.group()) and last not in self.surnames:
+                continue  # a first name that is also a word ("c'est lucie faure") needs a listed surname after it
+            # after a cue ("name camille roux", "je suis kevin marchand") a listed surname counts even when it is
+            # also an ordinary word; without one it must not be ("olivia chen-martin" yes, "emma rose" no)
+            if self._surname(nxt.group()) or (cued and (last in self.surnames or (
+                    last not in self.needs_surname and last not in self.first_names))):
                 yield "PERSON", m.start(), nxt.end(), self.SCORE

@@ -18,7 +18,9 @@
    `guards/training/contact_owner.jsonl` (800 EN/FR messages) and `contact_owner_b.jsonl` (960,
    harder: organisation contacts in first-person questions, person contacts in neutral wording), each
    with one contact and its owner; `guards/training/name_owner.jsonl` (900 EN/FR messages, each with
-   one name labelled `private` or `public`); `guards/training/id_owner.jsonl` (900 EN/FR messages, each
+   one name labelled `private` or `public`) and `name_owner_b.jsonl` (438, harder: private people whose names
+   are words, towns or brands, and events, venues, brands and works holding a first name; rows whose name or
+   wording is close to any guard evaluation set's message were dropped); `guards/training/id_owner.jsonl` (900 EN/FR messages, each
    with one identifier labelled `organisation` or `person`). Plus every span of the kind in the guard's dev set
    (`evals/datasets/guard_set.jsonl`: a private person's). Blind sets are never read.
 2. Each item's context (`guards.owner.context`: its sentence and the one before; a contact replaced by
@@ -84,7 +86,7 @@ class Kind:
 
 KINDS = {kind.reader.KIND: kind for kind in (
     Kind(ContactReader, ("contact_owner.jsonl", "contact_owner_b.jsonl"), "contact", "organisation", "person"),
-    Kind(NameReader, ("name_owner.jsonl",), "name", "public", "private"),
+    Kind(NameReader, ("name_owner.jsonl", "name_owner_b.jsonl"), "name", "public", "private"),
     # a structured identifier: the target is no leak at all, so no person-owned one may be released out of fold
     Kind(IdentifierReader, ("id_owner.jsonl",), "identifier", "organisation", "person", max_person_released=0.0),
     # a place: recall first, but a town is not a structured identifier (see PLACE_PERSON_RELEASED)

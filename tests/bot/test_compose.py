@@ -84,16 +84,19 @@ PARTS = {  # (language of the question does not matter here: what is compared is
 }
 
 
-def _two_parts(items_differ: bool):
-    texts = dict(PARTS) if items_differ else {a: PARTS["students"] for a in PARTS}
+def _two_parts(items_differ: bool, texts: dict | None = None, section: str = "IV-recipients"):
+    texts = texts or (dict(PARTS) if items_differ else {a: PARTS["students"] for a in PARTS})
     source, got, pos = "", [], 0
     for aud, text in texts.items():
-        chunk = Chunk(f"kb:{aud}:0", "kb", f"{aud}/IV-recipients", aud, "IV", "Recipients", text, pos, pos + len(text))
+        chunk = Chunk(f"kb:{aud}:0", "kb", f"{aud}/{section}", aud, section.split("-")[0], section, text, pos,
+                      pos + len(text))
         got += units.split(chunk)
         source += text + "\n\n"
         pos = len(source)
-    retriever = SimpleNamespace(source_text=source, section_ids=[f"{a}/IV-recipients" for a in texts],
-                                profile_audiences=lambda askable=False: list(texts))
+    retriever = SimpleNamespace(source_text=source, section_ids=[f"{a}/{section}" for a in texts],
+                                profile_audiences=lambda askable=False: list(texts),
+                                neighbours={k: v for aud in texts
+                                            for k, v in _retriever([u for u in got if u.audience == aud]).neighbours.items()})
     return got, retriever
 
 
@@ -104,3 +107,51 @@ def test_parts_whose_lists_differ_are_asked_about_even_when_their_intros_read_th
     pick = {aud: next(u for u in got if u.audience == aud and u.kind == lead) for aud in PARTS}
     hits = [UnitHit(pick["students"], 0.5, 0.8, 0.0), UnitHit(pick["alumni"], 0.45, 0.8, 0.0)]
     assert compose.audience_conflict(hits, retriever, "recipients") == asked
+
+
+# The same rule in every part, illustrated by a different example in each: an example is quoted with its rule,
+# and the answers differ, so the question waits for who they are; the same rule and the same example does not.
+# Lists that share some items but not all are different answers too.
+RULE = {
+    "en": ("We process your data in compliance with our legitimate interests.", "For example, {}."),
+    "fr": ("Nous traitons vos données conformément à nos intérêts légitimes.", "Par exemple, {}."),
+}
+EXAMPLES = {"en": ("this is the case for satisfaction surveys about your courses",
+                   "this is the case for the alumni directory and reunions"),
+            "fr": ("c'est le cas des enquêtes de satisfaction sur vos cours",
+                   "c'est le cas de l'annuaire des anciens et des retrouvailles")}
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("examples_differ, asked", [(True, ["students", "alumni"]), (False, [])])
+def test_parts_whose_rule_has_a_different_example_are_asked_about(lang, examples_differ, asked):
+    rule, example = RULE[lang]
+    first, second = EXAMPLES[lang]
+    texts = {"students": f"{rule} {example.format(first)}",
+             "alumni": f"{rule} {example.format(second if examples_differ else first)}"}
+    got, retriever = _two_parts(True, texts, "III-legal-basis")
+    rules = {aud: next(u for u in got if u.audience == aud and u.text.startswith(rule[:10])) for aud in texts}
+    examples = {aud: next(u for u in got if u.audience == aud and u is not rules[aud]) for aud in texts}
+    hits = [UnitHit(examples["students"], 0.5, 0.8, 0.0), UnitHit(examples["alumni"], 0.49, 0.8, 0.0),
+            UnitHit(rules["students"], 0.3, 0.5, 0.0), UnitHit(rules["alumni"], 0.3, 0.5, 0.0)]
+    assert compose.audience_conflict(hits, retriever, "legal_basis") == asked
+
+
+def test_a_list_that_shares_fewer_than_half_its_items_is_a_different_answer():
+    other = ("We may send your personal data to the following recipients:\n\n  • our schools;\n"
+             "  • the regional council that funds your grant;\n  • the bank that manages your student loan;\n"
+             "  • the insurer of your internship.")
+    got, retriever = _two_parts(True, {"students": PARTS["students"], "alumni": other})
+    intro = {aud: next(u for u in got if u.audience == aud and u.kind == "intro") for aud in ("students", "alumni")}
+    hits = [UnitHit(intro["students"], 0.5, 0.8, 0.0), UnitHit(intro["alumni"], 0.45, 0.8, 0.0)]
+    assert compose.audience_conflict(hits, retriever, "recipients") == ["students", "alumni"]
+
+
+def test_one_statement_held_by_the_other_parts_list_is_the_same_answer():
+    """One part's best unit is a single item ("file a complaint with the CNIL"), another part's the list that holds
+    it: the visitor would read the same line, so nobody is asked who they are."""
+    got, retriever = _two_parts(False)
+    pick = {"students": next(u for u in got if u.audience == "students" and u.kind == "intro"),
+            "alumni": next(u for u in got if u.audience == "alumni" and "internship" in u.text)}
+    hits = [UnitHit(pick["alumni"], 0.5, 0.8, 0.0), UnitHit(pick["students"], 0.45, 0.8, 0.0)]
+    assert compose.audience_conflict(hits, retriever, "yes_no") == []

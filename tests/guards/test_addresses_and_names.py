@@ -102,3 +102,32 @@ def test_person_filter_on_evidence(lang, text, name, kept):
     start = text.index(name)
     found = default_filter().apply(text, Finding("PERSON", start, start + len(name), 0.85))
     assert (text[found.start:found.end] if found else None) == kept
+
+
+# A name typed in lower case after a cue, with a first name or surname that is also an ordinary word ("lucie",
+# "marchand", "roux"), a surname in lower case after a title, and a name given after "my name is" or a relative
+# that reads like a place or a brand: each is a person's. The same words without the cue stay in clear.
+CUED_NAMES = [
+    ("en", "dob is in my file, name's joseph okafor, can't find my exam notice", "joseph okafor"),
+    ("fr", "bonjour je suis kevin marchand, est ce que je peux avoir une dispense ?", "kevin marchand"),
+    ("fr", "salut c'est lucie faure, vous avez bien mon dossier ?", "lucie faure"),
+    ("fr", "le prof de droit Mr garnier m'a dit que je devais refaire le dossier", "garnier"),
+    ("en", "Hi my name is Rose Garden (yes really), applicant for Sup de Pub", "Rose Garden"),
+    ("fr", "mon mari Karim Benzema (pas le footballeur) veut venir à la journée portes ouvertes", "Karim Benzema"),
+]
+
+
+@pytest.mark.parametrize("lang, text, name", CUED_NAMES)
+def test_names_given_with_a_cue_are_redacted_whatever_they_look_like(stub_guard, lang, text, name):
+    result = stub_guard.inspect(text, lang)
+    assert name not in result.text
+    assert any(f.entity == "PERSON" for f in result.findings)
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("en", "the rose garden behind the campus is lovely, is it open to visitors?"),
+    ("fr", "je suis marchand de journaux le week-end, ça compte comme job étudiant ?"),
+    ("fr", "M. le directeur a dit que les notes sortent vendredi"),
+])
+def test_the_same_words_without_a_cue_stay(stub_guard, lang, text):
+    assert stub_guard.inspect(text, lang).text == text

@@ -10,6 +10,8 @@ from guards.types import Finding
 from tests.guard_fixtures import make_stub_guard
 
 THINGS = [
+    ("en", "Is the Mardi Gras party on the Lyon campus open to first-years?", "Mardi Gras"),
+    ("fr", "Est-ce que Lancôme prend des alternants de l'INSEEC cette année ?", "Lancôme"),
     ("en", "Can we use Figma for the UX project or is it Adobe only?", "Figma"),
     ("fr", "Le partenariat avec Decathlon pour les stages, il existe toujours ?", "Decathlon"),
     ("en", "Is Tableau installed on the computers of the data lab?", "Tableau"),
@@ -27,9 +29,9 @@ PERSONS = [
     # the same kind of question, about a private person
     ("en", "Can you ask Tiphaine from admissions to call me back about the UX project?", "Tiphaine"),
     ("fr", "Est-ce que Kilian Moreau a bien rendu son dossier de stage ?", "Kilian Moreau"),
-    # a public-sounding context, a listed first name or surname: a person's whatever the context says
-    ("en", "Is the Martin case on the exam for the business law module?", "Martin"),
-    ("fr", "L'affaire Dupont, elle est au programme du partiel de droit ?", "Dupont"),
+    # a first name that is also a word or a town, in a sentence about a person
+    ("en", "Will Rose from my study group be at the open day with her parents?", "Rose"),
+    ("fr", "Est-ce que Florence a bien rendu son dossier de stage avant vendredi ?", "Florence"),
 ]
 
 
@@ -85,14 +87,17 @@ def test_a_private_name_keeps_every_contact_and_a_persons_contact_keeps_every_na
 
 
 def test_one_private_name_keeps_the_names_coordinated_with_it():
-    """"Our founders: Kónya, Becker and Vasquez": Becker is a listed surname, so Kónya is a person too."""
-    from guards.persons import listed_name
+    """"Our founders: Kónya, Becker and Vasquez": when one of them reads as a private person, all stay redacted."""
+
+    class _OnePrivate(_Fixed):
+        def scores(self, text):
+            return {self.cls: 0.0 if "[Becker]" in text else 1.0}
 
     text = "Our founders: Konya, Becker and Vasquez."
-    owner = Owner((NameReader(model=_Fixed("PUBLIC", 1.0), is_name=listed_name),))
     found = [Finding("PERSON", text.index(n), text.index(n) + len(n), 0.85, "SpacyRecognizer_en")
              for n in ("Konya", "Becker", "Vasquez")]
-    assert owner.release(text, found) == found
+    assert Owner((NameReader(model=_OnePrivate("PUBLIC", 1.0)),)).release(text, found) == found
+    assert Owner((NameReader(model=_Fixed("PUBLIC", 1.0)),)).release(text, found) == []
 
 
 @pytest.mark.parametrize("recognizer", ["NameAfterCueRecognizer_en", "RelativeNameRecognizer_fr",
@@ -107,10 +112,9 @@ def test_a_name_near_a_disclosure_is_kept():
     assert _owner(1.0, 1.0, disclosure=1.0).release(TEXT, [NAME]) == [NAME]
 
 
-def test_a_listed_first_name_or_surname_is_kept_whatever_the_classifier_says():
-    from guards.persons import listed_name
-
-    names = NameReader(model=_Fixed("PUBLIC", 1.0), is_name=listed_name)
+def test_a_listed_name_is_read_like_any_other():
+    """Since round 20 the classifier decides for a listed first name or surname too ("the Grand Oral")."""
+    names = NameReader(model=_Fixed("PUBLIC", 1.0))
     martin = Finding("PERSON", TEXT.index("Paul"), len(TEXT), 0.85, "SpacyRecognizer_en")
-    assert not names.unowned(TEXT, martin)
-    assert names.unowned(TEXT, NAME)
+    assert names.unowned(TEXT, martin)
+    assert not NameReader(model=_Fixed("PUBLIC", 0.0)).unowned(TEXT, martin)
