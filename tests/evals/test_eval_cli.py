@@ -56,4 +56,5 @@ def test_list_prints_every_suite_and_alias(capsys):
          "dialogues_blind_20", "dialogues_blind_21",
          "dialogues_blind_22", "dialogues_blind_23",
          "dialogues_blind_24", "dialogues_blind_25",
-         "dialogues_blind_26", "dialogues_blind_27"]
+         "dialogues_blind_26", "dialogues_blind_27", "dialogues_blind_28",
+         "dialogues_blind_29"]
