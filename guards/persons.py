@@ -161,10 +161,11 @@ class PersonFilter:
         window = text[max(0, span.start - 60):span.start]
         window = window[max(window.rfind(c) for c in ".!?;:\n") + 1:]  # the same sentence only
         before = [fold(w) for w in re.findall(r"\w+", window)]
+        kept = span if not trimmed else Finding(span.entity, words[0][0], words[-1][1], span.score, span.recognizer)
         if before and before[-1] in self.titles:
             return span
         if cued:
-            return span if not trimmed else Finding(span.entity, words[0][0], words[-1][1], span.score, span.recognizer)
+            return kept
         places = facilities()
         first, last = fold(words[0][2]), fold(words[-1][2])
         same_line = "\n" not in text[words[0][1]:words[-1][0]]
@@ -179,7 +180,7 @@ class PersonFilter:
         full, single = public_figures()
         if phrase in full or (len(words) == 1 and phrase in single):
             return None
-        return span if not trimmed else Finding(span.entity, words[0][0], words[-1][1], span.score, span.recognizer)
+        return kept
 
 
 def expand_lists(text: str, found: list[Finding], person_filter: PersonFilter, recognizer: str = "NameListExpansion") -> list[Finding]:

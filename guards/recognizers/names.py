@@ -277,8 +277,11 @@ class LowercaseNameRecognizer(_NameBase):
     def find(self, text):
         words = list(_LOWER_WORD.finditer(text))
         for i, m in enumerate(words[:-1]):
+            plain = self._first(m.group())  # a first name that is no ordinary word, with or without a cue
+            if not plain and not self._first(m.group(), cued=True):
+                continue
             cued = bool(_INTRO_BEFORE.search(fold(text[max(0, m.start() - 20):m.start()])))
-            if not self._first(m.group(), cued):
+            if not (plain or cued):
                 continue
             j = i + 1
             if fold(words[j].group()) in _LOWER_PARTICLES and j + 1 < len(words):
@@ -287,7 +290,7 @@ class LowercaseNameRecognizer(_NameBase):
             if text[m.end():nxt.start()].strip() or fold(nxt.group()) in self.stop or fold(nxt.group()) in NOT_INTRO:
                 continue
             last = fold(nxt.group())
-            if not self._first(m.group()) and last not in self.surnames:
+            if not plain and last not in self.surnames:
                 continue  # a first name that is also a word ("c'est lucie faure") needs a listed surname after it
             # after a cue ("name camille roux", "je suis kevin marchand") a listed surname counts even when it is
             # also an ordinary word; without one it must not be ("olivia chen-martin" yes, "emma rose" no)

@@ -9,6 +9,8 @@ import pytest
 
 from bot.cli import main
 
+from .conftest import DIALOGUE_SETS
+
 
 @pytest.mark.parametrize(
     "argv, code, message",
@@ -48,13 +50,4 @@ def test_list_prints_every_suite_and_alias(capsys):
                                           "blind": True, "dataset": "answers_blind_a.jsonl",
                                           "title": "Answers — blind set A (holdout, not tuned on)"}
     assert by_name["load"]["default"] is False
-    assert lines[-1]["aliases"]["dialogues"] == ["dialogues_blind_1", "dialogues_blind_2", "dialogues_blind_3", "dialogues_blind_4",
-         "dialogues_blind_5", "dialogues_blind_6", "dialogues_blind_7",
-         "dialogues_blind_8", "dialogues_blind_9", "dialogues_blind_10", "dialogues_blind_11", "dialogues_blind_12", "dialogues_blind_13",
-         "dialogues_blind_14", "dialogues_blind_15", "dialogues_blind_16", "dialogues_blind_17",
-         "dialogues_blind_18", "dialogues_blind_19",
-         "dialogues_blind_20", "dialogues_blind_21",
-         "dialogues_blind_22", "dialogues_blind_23",
-         "dialogues_blind_24", "dialogues_blind_25",
-         "dialogues_blind_26", "dialogues_blind_27", "dialogues_blind_28",
-         "dialogues_blind_29"]
+    assert lines[-1]["aliases"]["dialogues"] == DIALOGUE_SETS

@@ -14,7 +14,7 @@ from evals.datasets import DatasetError
 from evals.registry import SUITES
 from evals.runner import resolve_suites, run_eval
 
-from .conftest import CANARY_EMAIL, CANARY_STRINGS, FakeEngine
+from .conftest import CANARY_EMAIL, CANARY_STRINGS, DIALOGUE_SETS, FakeEngine
 
 DPO = "dpo@omneseducation.com"
 REPLIES = {
@@ -202,16 +202,7 @@ def test_a_metric_beyond_its_gate_fails_and_the_report_says_which(run, tmp_path)
 @pytest.mark.parametrize(
     "asked, expected",
     [
-        ("dialogues", ["dialogues_blind_1", "dialogues_blind_2", "dialogues_blind_3", "dialogues_blind_4",
-         "dialogues_blind_5", "dialogues_blind_6", "dialogues_blind_7",
-         "dialogues_blind_8", "dialogues_blind_9", "dialogues_blind_10", "dialogues_blind_11", "dialogues_blind_12", "dialogues_blind_13",
-         "dialogues_blind_14", "dialogues_blind_15", "dialogues_blind_16", "dialogues_blind_17",
-         "dialogues_blind_18", "dialogues_blind_19",
-         "dialogues_blind_20", "dialogues_blind_21",
-         "dialogues_blind_22", "dialogues_blind_23",
-         "dialogues_blind_24", "dialogues_blind_25",
-         "dialogues_blind_26", "dialogues_blind_27", "dialogues_blind_28",
-         "dialogues_blind_29"]),
+        ("dialogues", DIALOGUE_SETS),
         (["answers", "answers"], ["answers"]),
         ("guard,load", ["guard", "load"]),
         (["all", "load"], [*[s.name for s in SUITES.values() if s.default], "load"]),
