@@ -21,7 +21,7 @@ class Metric:
     value: float
     ci: tuple[float, float] | None = None  # bootstrap 95% interval over items
     n: int | None = None  # number of items behind the value
-    unit: str = ""  # "", "ms", "s", "rps", "MB"
+    unit: str = ""  # "", "ms", "s", "rps", "MB", "chars"
     note: str = ""
     better: str | None = None  # "higher" / "lower": a drop beyond the CI half-width is a regression
 
@@ -48,9 +48,9 @@ class Metric:
         return cls(float(sum(values)), ci, len(values), **kw)
 
     @classmethod
-    def percentile(cls, values: Sequence[float], q: float, **kw) -> Metric | None:
-        """The q-th percentile of latencies (ms); None when there is no sample."""
-        return cls(stats.percentile(values, q), stats.bootstrap_ci(values, q=q), len(values), unit="ms", **kw) \
+    def percentile(cls, values: Sequence[float], q: float, unit: str = "ms", **kw) -> Metric | None:
+        """The q-th percentile of per-item values (latencies in ms by default); None when there is no sample."""
+        return cls(stats.percentile(values, q), stats.bootstrap_ci(values, q=q), len(values), unit=unit, **kw) \
             if len(values) else None
 
     def to_dict(self) -> dict:

@@ -76,12 +76,15 @@ def run(ctx, suite: str = "guard", default: Path | None = None) -> SuiteResult:
 
     items = guard_metrics.run(records, system)
     result = SuiteResult(suite, metrics=_metrics(items), datasets=[path])
-    try:
-        from evals.guard_baseline import VanillaPresidio
+    if not ctx.compare_presidio:
+        result.notes.append("Vanilla Presidio comparison not run (EvalContext.compare_presidio is off).")
+    else:
+        try:
+            from evals.guard_baseline import VanillaPresidio
 
-        result.metrics.update(_metrics(guard_metrics.run(records, VanillaPresidio().run), prefix="presidio_"))
-    except Exception as exc:  # noqa: BLE001 - the comparison is optional, the guard metrics are not
-        result.notes.append(f"Vanilla Presidio comparison unavailable ({type(exc).__name__}).")
+            result.metrics.update(_metrics(guard_metrics.run(records, VanillaPresidio().run), prefix="presidio_"))
+        except Exception as exc:  # noqa: BLE001 - the comparison is optional, the guard metrics are not
+            result.notes.append(f"Vanilla Presidio comparison unavailable ({type(exc).__name__}).")
     summary = guard_metrics.summary(items)
     result.bench = {"guard.latency_ms_p50": summary["latency_ms_p50"], "guard.latency_ms_p95": summary["latency_ms_p95"]}
     result.failures = worst(records, items)

@@ -8,7 +8,7 @@ import re
 from knowledge.parsing import Section
 from knowledge.types import Chunk
 
-VERSION = "chunk-v1"
+VERSION = "chunk-v2"  # v2: an over-long paragraph is cut at line ends first
 MAX_CHARS = 800
 MIN_CHARS = 200
 _PARA_BREAK = re.compile(r"\n[ \t]*\n")
@@ -31,11 +31,13 @@ def _blocks(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _split_long(text: str, a: int, b: int) -> list[tuple[int, int]]:
-    """Split one over-long paragraph at line ends, then at sentence ends."""
+    """Split one over-long paragraph at line ends; at a sentence end only when no line end came for
+    MAX_CHARS (a list item of two sentences stays in one chunk: its second sentence is not a new
+    paragraph, and a list cut there loses its items)."""
     pieces, pos = [], a
     for m in re.finditer(r"\n|(?<=[.;:])\s+", text[a:b]):
         cut = a + m.start()
-        if cut - pos >= MAX_CHARS * 0.5:
+        if cut - pos >= MAX_CHARS * 0.5 and ("\n" in m.group() or cut - pos >= MAX_CHARS):
             pieces.append((pos, cut))
             pos = a + m.end()
     pieces.append((pos, b))

@@ -10,6 +10,9 @@ import re
 import unicodedata
 
 _TOKEN = re.compile(r"[a-z0-9]+")
+_RUN = re.compile(r"[A-Za-z0-9]+")
+# Case changes inside a run: "comOptanon" | "BoxClosed" | "LIVEThird" (upper-case letters before a capitalised word)
+_CASE_BREAK = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'"})
 
 
@@ -31,12 +34,29 @@ STOP = _words(
 )
 
 
+def _unaccent(text: str) -> str:
+    text = text.translate(_APOSTROPHES).replace("œ", "oe").replace("Œ", "Oe").replace("æ", "ae")
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def fold(text: str) -> str:
     """Lower case without accents or ligatures ("Données" -> "donnees", "œuvre" -> "oeuvre");
     letters without an ASCII form are kept, never deleted."""
-    text = text.translate(_APOSTROPHES).replace("œ", "oe").replace("Œ", "oe").replace("æ", "ae")
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    return _unaccent(text).lower()
+
+
+def _identifier_words(text: str) -> list[str]:
+    """Folded word tokens, a run whose case changes inside it ("OptanonAlertBoxClosed", a cookie
+    name glued to its domain in a flattened table: "youtube.comYSC") read as its words and as the
+    words joined from each change on ("optanon", "alert", …, "optanonalertboxclosed"), so the name
+    matches however it is written and whatever it is glued to."""
+    out: list[str] = []
+    for run in _RUN.findall(_unaccent(text)):
+        parts = _CASE_BREAK.split(run)
+        out.extend(p.lower() for p in parts)
+        out.extend("".join(parts[i:]).lower() for i in range(len(parts) - 1))
+    return out
 
 
 def stem(word: str) -> str:
@@ -65,8 +85,9 @@ def words(text: str) -> list[str]:
 
 
 def tokens(text: str) -> list[str]:
-    """Stemmed content tokens (stop words and 1-letter tokens dropped): BM25 and term overlap."""
-    return [stem(t) for t in _TOKEN.findall(fold(text)) if t not in STOP and len(t) > 1]
+    """Stemmed content tokens (stop words and 1-letter tokens dropped): BM25 and term overlap. Letters
+    without an ASCII form end a token, as in `words`; identifiers read as in `_identifier_words`."""
+    return [stem(t) for w in _identifier_words(text) for t in _TOKEN.findall(w) if t not in STOP and len(t) > 1]
 
 
 _CLAUSE_BREAK = re.compile(r"\s*(?:[.?!;:()\[\]]+|,|\s[-–—]\s)\s*")

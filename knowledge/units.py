@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from knowledge.text import lines as _lines
 from knowledge.types import Chunk
 
-VERSION = "units-v4"  # v4: an example after a list item carries that item; v3: a list cut by a chunk boundary is one list again
+VERSION = "units-v5"  # v5: a list item's second sentence ending with ":" stays an item; v4: an example after a list item carries that item; v3: a list cut by a chunk boundary is one list again
 _SENT_SPLIT = re.compile(r"(?<=[.!?;])\s+(?=[A-Z“\"(«])")
 _BULLET = re.compile(r"^\s*(?:[•\-*–]|\d+[.)])\s+")
 _BREADCRUMB = re.compile(r"^\s*[\w' -]{1,30}\s[»›>]\s")
@@ -82,6 +82,7 @@ def split(chunk: Chunk, context: str = "") -> list[Unit]:
     all_lines = _lines(text)
     heading = "\n".join(p for p in (context, chunk.heading) if p)
     raw: list[tuple[str, int, int]] = []  # (kind, start, end) relative to the chunk
+    continued: set[int] = set()  # starts of a list item's later sentences (one ending with ":" is no list intro)
     blocks: list[list[tuple[int, int, str]]] = [[]]
     for ln in all_lines:
         (blocks[-1].append(ln) if ln[2].strip() else blocks.append([]))
@@ -96,8 +97,10 @@ def split(chunk: Chunk, context: str = "") -> list[Unit]:
             offset = m.end() if m else len(line) - len(line.lstrip())
             body = line.rstrip()[offset:]
             kind = "bullet" if m else "sentence"
-            for x, y in _sentences(body):
+            for n, (x, y) in enumerate(_sentences(body)):
                 raw.append((kind, a + offset + x, a + offset + y))
+                if m and n:
+                    continued.add(a + offset + x)
     raw = _merge_labels(text, raw)
     units: list[Unit] = []
     for i, (kind, a, b) in enumerate(raw):
@@ -106,7 +109,7 @@ def split(chunk: Chunk, context: str = "") -> list[Unit]:
             continue
         qa, qb, extra = a, b, ""
         ga, gb = _group(text, raw, i)
-        if piece.rstrip().endswith(":") and kind != "label":
+        if piece.rstrip().endswith(":") and kind != "label" and a not in continued:
             kind = "intro"
             qb = _list_end(raw, i, b)
         elif kind == "bullet":

@@ -15,7 +15,7 @@ from knowledge.query import Query
 from knowledge.retrieve import SHARED_AUDIENCES, Retriever, UnitHit
 
 LIST_TYPES = ("recipients", "purpose", "data_list", "security")
-MAX_QUOTE = 1400
+MAX_QUOTE = 2400  # a whole list up to this length is quoted for a list question (knowledge.units links lists this long)
 MAX_TOTAL = 1800  # characters quoted in one answer at most
 RUNNER_UP = 0.6  # a unit of the same section within this share of the best score is quoted too
 NEIGHBOUR = 0.3  # a unit next to the best one within this share of its score joins its quote

@@ -9,6 +9,7 @@ policy text (`knowledge.facts`)."""
 
 from __future__ import annotations
 
+from bot.answers.compose import LIST_TYPES
 from bot.catalogue import t
 from bot.types import Citation
 from knowledge import facts
@@ -79,13 +80,30 @@ def direct(answer_type: str | None, chosen, cites: list[Citation], lang: str) ->
     return "", []
 
 
+def _whole_list(unit, cite: Citation) -> str | None:
+    """The list `unit` belongs to, intro first and one item per line ("We may send your personal data to
+    the following recipients:" / "• All the … departments" / …), when the citation quotes that whole
+    list and it has an intro; else None."""
+    if unit.kind not in ("intro", "bullet") or unit.group_end - unit.group_start <= unit.end - unit.start \
+            or not (cite.start <= unit.group_start and unit.group_end <= cite.end):
+        return None
+    lines = [" ".join(ln.split()) for ln in cite.quote[unit.group_start - cite.start:unit.group_end - cite.start]
+             .splitlines()]
+    lines = [ln for ln in lines if ln]
+    return "\n".join(lines) if len(lines) > 1 and lines[0].endswith(":") else None
+
+
 def text(answer_type: str | None, chosen, cites: list[Citation], lang: str) -> tuple[str, list[str]]:
     """The answer text: the direct answer when a fact can be stated, else the policy's own words for
-    the best unit (in French, behind a one-line lead-in naming the section)."""
+    the best unit (in French, behind a one-line lead-in naming the section). A question that wants a
+    list ("who do you share my data with?") whose whole list is quoted reads that list, intro first,
+    one item per line: the list is the answer, not the item that happened to rank first; a question
+    about one item ("do recruiters get my data?") reads that item."""
     first, stated = direct(answer_type, chosen, cites, lang)
     if first:
         return first, stated
-    sentence = _unit_text(chosen[0].unit)
+    whole = _whole_list(chosen[0].unit, cites[0]) if answer_type in LIST_TYPES else None
+    sentence = whole or _unit_text(chosen[0].unit)
     if lang == "fr":
         return t("policy_quote_fr", lang, where=cites[0].label, quote=sentence), []
     return sentence, []

@@ -36,8 +36,11 @@ def register(app: typer.Typer) -> None:
             typer.echo(json.dumps(answer.to_dict(include_trace=trace), ensure_ascii=False))
             return
         typer.echo(answer.text)
-        for c in answer.citations:
-            typer.echo(f"\n  [{c.label}] “{' '.join(c.quote.split())}”")
+        said = " ".join(answer.text.replace("•", " ").split())
+        for c in answer.citations:  # a quote the answer already reads (a whole list) is named, not repeated
+            quote = " ".join(c.quote.split())
+            shown = "(quoted above)" if " ".join(quote.replace("•", " ").split()) in said else f"“{quote}”"
+            typer.echo(f"\n  [{c.label}] {shown}")
         for qr in answer.quick_replies:
             typer.echo(f"  -> {qr['label']}: privacybot ask {qr['value']!r} --session {answer.session_id}")
         typer.echo(f"\n[{answer.kind}] session {answer.session_id} · {answer.timings_ms.get('total', 0):.0f} ms")

@@ -34,6 +34,7 @@ def score(case: dict, answer, dpo_email: str) -> dict:
         else None,
         "dpo_email": dpo_email.lower() in reply.lower(),
         "total_ms": answer.timings_ms.get("total"),
+        "quoted_chars": sum(len(c.quote) for c in answer.citations) if answer.kind == "answer" else None,
     }
 
 
@@ -63,6 +64,10 @@ def metrics(rows: list[dict]) -> dict[str, Metric]:
             note="replies without a citation, refusals/greetings/clarifications aside (should be 0)")
         out[f"refusal_citations{sfx}"] = Metric.count([float(len(r["cited"])) for r in g if r["kind"] == "refusal"],
                                                       better="lower", note="citations attached to refusals (should be 0)")
+        quoted = [r["quoted_chars"] for r in g if r.get("quoted_chars") is not None]
+        for q in (50, 95):  # how much policy text an answer puts before the visitor
+            out[f"quoted_chars_p{q}{sfx}"] = Metric.percentile(quoted, q, unit="chars",
+                                                             note="characters quoted per answer")
         times = [r["total_ms"] for r in g if r.get("total_ms") is not None]
         for q in (50, 95):
             out[f"total_p{q}_ms{sfx}"] = Metric.percentile(times, q, note="timings_ms.total")

@@ -14,6 +14,7 @@ METRICS = [
     rf"(refusal|rights)_(precision|recall){LANG}",
     rf"(refusal_citations|uncited_answers|answerable_refused){LANG}",
     rf"total_p(50|95)_ms{LANG}",
+    rf"quoted_chars_p(50|95){LANG}",
 ]
 
 

@@ -54,3 +54,16 @@ def test_ask_bad_usage_is_one_line(capsys, args, message):
     assert main(args) != 0
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("question, lang", [
+    ("I graduated from ESCE. To whom may my data be disclosed?", "en"),
+    ("Je suis ancien élève de l'ESCE : à qui mes données peuvent-elles être communiquées ?", "fr"),
+])
+def test_a_list_question_prints_the_whole_list_once(on_kb, capsys, question, lang):
+    assert main(["ask", question, "--lang", lang]) == 0
+    out = capsys.readouterr().out
+    items = [ln for ln in out.splitlines() if ln.startswith("• ")]
+    assert len(items) >= 5  # every recipient, one per line
+    assert "Companies to facilitate your recruitment" in out and out.count("Companies to facilitate") == 1
+    assert "(quoted above)" in out

@@ -155,3 +155,22 @@ def test_one_statement_held_by_the_other_parts_list_is_the_same_answer():
             "alumni": next(u for u in got if u.audience == "alumni" and "internship" in u.text)}
     hits = [UnitHit(pick["alumni"], 0.5, 0.8, 0.0), UnitHit(pick["students"], 0.45, 0.8, 0.0)]
     assert compose.audience_conflict(hits, retriever, "yes_no") == []
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("answer_type, whole_list", [("purpose", True), ("yes_no", False)])
+def test_a_question_that_wants_the_list_reads_the_whole_list_intro_first(lang, answer_type, whole_list):
+    """"Why do you use my data?" is answered by the list, not by the item that ranked first; "do you use it
+    for the security of the premises?" is answered by that item."""
+    source, got = _units(LISTS[lang])
+    hits = _hits(got, [(("bullet", 1), 0.5), (("intro", 0), 0.4), (("bullet", 0), 0.35), (("bullet", 2), 0.3)])
+    chosen, spans = compose.choose(hits, answer_type, _retriever(got))
+    cites = render.citations(chosen, spans, source, "kb", lang)
+    first, _ = render.text(answer_type, chosen, cites, lang)
+    intro = next(u for u in got if u.kind == "intro")
+    items = [u.text for u in got if u.kind == "bullet"]
+    if whole_list:
+        body = first[first.index(intro.text):]
+        assert [ln.rstrip(" »") for ln in body.splitlines()[1:]] == [f"• {i}" for i in items]  # in order
+    else:
+        assert hits[0].unit.text in first and intro.text not in first

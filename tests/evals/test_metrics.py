@@ -180,3 +180,13 @@ def test_ranking_scores(ranked, relevant, hit1, hit5, rr, ndcg):
 )
 def test_failure_classes_rank_a_wrong_kind_first(row, severity, why):
     assert answers.problem(row) == ((severity, why) if why else None)
+
+
+def test_characters_quoted_per_answer_are_reported_by_language_and_only_for_answers():
+    rows = [{**_row(str(i), lang, "answer", kind), "quoted_chars": n}
+            for i, (lang, kind, n) in enumerate([("en", "answer", 100), ("en", "answer", 300), ("fr", "answer", 2000),
+                                                 ("fr", "refusal", None)])]
+    m = answers.metrics(rows)
+    assert m["quoted_chars_p50"].value == pytest.approx(300) and m["quoted_chars_p50"].n == 3
+    assert m["quoted_chars_p50_en"].value == pytest.approx(200) and m["quoted_chars_p95_fr"].value == 2000
+    assert m["quoted_chars_p50"].unit == "chars" and m["quoted_chars_p50"].better is None

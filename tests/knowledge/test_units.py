@@ -97,3 +97,53 @@ def test_items_of_another_section_are_never_linked():
     intro = next(u for u in got if u.kind == "intro")
     assert intro.quote_end == intro.end
     assert all(intro.text not in u.context for u in got if u.kind == "bullet")
+
+
+# A list longer than a chunk, whose second item has two sentences, the second ending with ":" (as a
+# policy's recipients list does): it must stay one list, quoted whole by its intro.
+LONG_LISTS = {
+    "en": ("We may send your personal data to the following recipients:",
+           ["All the departments of the group, in accordance with their operational requirements for the purposes "
+            "mentioned above;",
+            "The subcontractors and service providers of the group, which provide us with services requiring data "
+            "processing, for example our suppliers of software, data hosts and organizers of events. Where "
+            "applicable, details of specific recipients of your data can be sent to you at the time of collection:",
+            "Companies to facilitate your recruitment;",
+            "Organizations involved in the certification of training provided by the group, for example certification "
+            "bodies or skills operators in charge of funding your apprenticeship agreement;",
+            "Any relevant law enforcement agency, governmental or regulatory agency, court or other third party, for "
+            "whom it is necessary to disclose personal information under the laws and regulations in force;",
+            "Any other person to whom we have given the authorization to disclose our personal data."]),
+    "fr": ("Nous pouvons transmettre vos données personnelles aux destinataires suivants :",
+           ["Tous les services du groupe et des écoles, selon leurs besoins opérationnels pour les finalités "
+            "mentionnées ci-dessus ;",
+            "Les sous-traitants et prestataires du groupe, qui nous fournissent des services impliquant un traitement "
+            "de données, par exemple nos éditeurs de logiciels, hébergeurs et organisateurs d'événements. Le cas "
+            "échéant, le détail des destinataires peut vous être communiqué au moment de la collecte :",
+            "Les entreprises, pour faciliter votre recrutement ;",
+            "Les organismes intervenant dans la certification des formations du groupe, par exemple les organismes "
+            "certificateurs ou les opérateurs de compétences qui financent votre contrat d'apprentissage ;",
+            "Toute autorité judiciaire, administrative ou de régulation, ou tout autre tiers, à qui la loi impose de "
+            "communiquer des données personnelles ;",
+            "Toute autre personne à qui nous avons autorisé la communication de vos données."]),
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_a_list_longer_than_a_chunk_is_one_list_with_every_item(lang):
+    from knowledge.chunking import MAX_CHARS, chunk_sections
+    from knowledge.parsing import Section
+
+    intro, items = LONG_LISTS[lang]
+    source = "IV – Recipients\n\n" + intro + "\n\n" + "\n".join(f"  • {i}" for i in items) + "\n\nV – Rights\n"
+    assert len(source) > MAX_CHARS  # the paragraph is cut into several chunks
+    body = source.index(intro)
+    section = Section("alumni/IV-recipients", "alumni", "IV", "IV – Recipients", body, source.index("V – Rights"))
+    chunks = chunk_sections(source, [section], "kb")
+    assert len(chunks) > 1
+    got = units.split_all(chunks)
+    head = next(u for u in got if u.kind == "intro")
+    assert head.text == intro and [u for u in got if u.kind == "intro"] == [head]  # the item ending ":" is no intro
+    whole = source[head.quote_start:head.quote_end]
+    assert whole.startswith(intro) and all(i in whole for i in items)
+    assert all(u.group_start == head.start and u.group_end == head.quote_end for u in got if u.kind == "bullet")
