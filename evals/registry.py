@@ -182,6 +182,7 @@ SUITES: dict[str, Suite] = {s.name: s for s in (
     Suite("guard_blind_w", "guard", f"Guard — blind set W ({H})", "guard_blind_w.jsonl", "W", needs_index=False),
     Suite("guard_blind_x", "guard", f"Guard — blind set X ({H})", "guard_blind_x.jsonl", "X", needs_index=False),
     Suite("guard_blind_y", "guard", f"Guard — blind set Y ({H})", "guard_blind_y.jsonl", "Y", needs_index=False),
+    Suite("guard_blind_z", "guard", f"Guard — blind set Z ({H})", "guard_blind_z.jsonl", "Z", needs_index=False),
 )}
 
 
