@@ -87,7 +87,7 @@ def words(text: str) -> list[str]:
 def tokens(text: str) -> list[str]:
     """Stemmed content tokens (stop words and 1-letter tokens dropped): BM25 and term overlap. Letters
     without an ASCII form end a token, as in `words`; identifiers read as in `_identifier_words`."""
-    return [stem(t) for w in _identifier_words(text) for t in _TOKEN.findall(w) if t not in STOP and len(t) > 1]
+    return [stem(t) for t in _identifier_words(text) if t not in STOP and len(t) > 1]
 
 
 _CLAUSE_BREAK = re.compile(r"\s*(?:[.?!;:()\[\]]+|,|\s[-–—]\s)\s*")

@@ -12,6 +12,11 @@ import json
 import typer
 
 
+def _words_only(text: str) -> str:
+    """The text without its layout (line breaks, list bullets, runs of spaces), to compare quotes."""
+    return " ".join(text.replace("•", " ").split())
+
+
 def register(app: typer.Typer) -> None:
     @app.command("ask")
     def ask_cmd(
@@ -36,10 +41,9 @@ def register(app: typer.Typer) -> None:
             typer.echo(json.dumps(answer.to_dict(include_trace=trace), ensure_ascii=False))
             return
         typer.echo(answer.text)
-        said = " ".join(answer.text.replace("•", " ").split())
+        said = _words_only(answer.text)
         for c in answer.citations:  # a quote the answer already reads (a whole list) is named, not repeated
-            quote = " ".join(c.quote.split())
-            shown = "(quoted above)" if " ".join(quote.replace("•", " ").split()) in said else f"“{quote}”"
+            shown = "(quoted above)" if _words_only(c.quote) in said else f"“{' '.join(c.quote.split())}”"
             typer.echo(f"\n  [{c.label}] {shown}")
         for qr in answer.quick_replies:
             typer.echo(f"  -> {qr['label']}: privacybot ask {qr['value']!r} --session {answer.session_id}")
