@@ -62,7 +62,7 @@ def _only_says_who(query: Query) -> bool:
         return False
     if clauses(query.text) and query.writer_named() is None:
         return False  # several clauses, none of them the writer saying who they are ("je veux changer l'adresse, j'en ai une nouvelle")
-    return query_classifier("self_description", query.model).predict(query.vec).p(SELF) >= SURE
+    return query_classifier("self_description", query.model).predict(query.vec, query.text).p(SELF) >= SURE
 
 
 def right_asked_about(query: Query, route: Route) -> str | None:
@@ -72,7 +72,7 @@ def right_asked_about(query: Query, route: Route) -> str | None:
     right I have?" reads overview 0.48, erasure 0.33); None otherwise."""
     if route.probs.get("rights", 0.0) + route.probs.get("rights_question", 0.0) < SURE:
         return None
-    probs = _classifier("right", query.model).predict(query.vec).probs
+    probs = _classifier("right", query.model).predict(query.vec, query.text).probs
     right = max((k for k in probs if k != "overview"), key=lambda k: probs[k], default=None)
     return right if right is not None and probs[right] >= ONE_RIGHT else None
 
@@ -95,7 +95,7 @@ def route(query: Query, *, evidence: float, strong: float, has_context: bool, pe
         return Route("empty")
     if _MARKUP.search(text):
         return Route("injection", confidence=1.0)
-    pred = _classifier("intent", query.model).predict(query.vec)
+    pred = _classifier("intent", query.model).predict(query.vec, query.text)
     probs = pred.probs
     label, p = pred.best
     if label in REFUSING:
@@ -136,5 +136,5 @@ def route(query: Query, *, evidence: float, strong: float, has_context: bool, pe
         label = "followup" if has_context else "question"  # a question is never just "who I am"
     right = None
     if label == "rights":
-        right = _classifier("right", query.model).predict(query.vec).best[0]
+        right = _classifier("right", query.model).predict(query.vec, query.text).best[0]
     return Route(label, right, p, probs)

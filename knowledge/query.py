@@ -178,21 +178,21 @@ def self_description_clauses(text: str) -> list[str]:
     return [c for c in clauses(text) if len(c.split()) <= SELF_MAX_WORDS][:SELF_MAX_CLAUSES]
 
 
-def _writer(vecs: np.ndarray, model: str) -> tuple[Prediction, int | None]:
+def _writer(vecs: np.ndarray, model: str, texts: list[str]) -> tuple[Prediction, int | None]:
     """The audience of the clause in which the writer says who they are, when one of the clauses
-    (`vecs`: their embeddings) is one, and that clause's index: the self-description classifier's
+    (`texts`, `vecs`: their embeddings) is one, and that clause's index: the self-description classifier's
     most likely clause must reach `SELF_MIN`. No clauses (a single-clause message): no prediction,
     the whole question's holds."""
     if not len(vecs):
         return Prediction(None, {}), None
     selfdesc = classifier("self_description", model)
-    scores = [selfdesc.predict(v).p(SELF) for v in vecs]
+    scores = [selfdesc.predict(v, t).p(SELF) for v, t in zip(vecs, texts, strict=True)]
     best = max(scores)
     if best < SELF_MIN:
         return Prediction(None, {}), None
     # the last of the surest: a later self-description corrects an earlier one ("I'm a student… actually I graduated")
     i = max(i for i, p in enumerate(scores) if p >= best - SELF_TIE)
-    return classifier("audience", model).predict(vecs[i]), i
+    return classifier("audience", model).predict(vecs[i], texts[i]), i
 
 
 def without_clause(text: str, clause: str, occurrence: int = 0) -> str:
@@ -228,7 +228,7 @@ def analyse(text: str, lang: str, *, model: str | None = None, writer: Predictio
     vec, part_vecs = embedders.embed_query_with(model, text, parts)
     topic_vec, rest = None, ""
     if writer is None:
-        writer, at = _writer(part_vecs, model)
+        writer, at = _writer(part_vecs, model, parts)
         rest = without_clause(text, parts[at], parts[:at].count(parts[at])) if at is not None else ""
         if rest:
             topic_vec = _unit(embedders.embed_query(model, rest) + WHOLE_IN_TOPIC * vec)
@@ -236,7 +236,7 @@ def analyse(text: str, lang: str, *, model: str | None = None, writer: Predictio
     return Query(text=text, lang=lang, model=model, vec=vec, search_vec=expand(topic, lang, model),
                  topic_vec=topic_vec, terms=tuple(tokens(text)),
                  answer_type=classifier("answer_type", model).predict(topic),
-                 audience=classifier("audience", model).predict(vec),
+                 audience=classifier("audience", model).predict(vec, text),
                  writer=writer, slot=_slot(topic, model))
 
 
@@ -251,7 +251,8 @@ def follow_up(query: Query, previous: str, rewritten: str, weight: float = FOLLO
     embeddings (`weight`: the earlier question's share) and the words of both (`rewritten`: the turn
     joined with the earlier question, as the conversation rewrote it); what the turn asks
     for (answer type, kind of value) is the turn's own. Embedding the two texts joined instead let
-    the earlier, longer question decide the aspect ("who sees it?" answered with its retention)."""
+    the earlier, longer question decide the aspect ("who sees it?" answered with its retention). The
+    audience of the weighted mean is read from the embedding alone: no one text stands for it."""
     prev = weight * embedders.embed_query(query.model, previous)
     whole = _unit(query.vec + prev)  # what routing and the audience read, as for any message
     topic = None if query.topic_vec is None else _unit(query.topic_vec + prev)

@@ -82,12 +82,13 @@ def train_fake_classifiers(out: Path) -> None:
                           ("intent", intents), ("right", rights)):
         texts, labels = examples(section)
         for model in ("e5",):
-            clf, _ = classify.fit(name, model, emb.documents(texts), labels, calibrate=False)
+            clf, _ = classify.fit(name, model, emb.documents(texts), labels, calibrate=False,
+                                  texts=texts if name != "answer_type" else None)  # as in training
             clf.save(out / f"{name}-{model}.npz")
     from knowledge.query import self_description_examples
 
     texts, labels = self_description_examples(intents, ("en", "fr"))
-    clf, _ = classify.fit("self_description", "e5", emb.documents(texts), labels, calibrate=False)
+    clf, _ = classify.fit("self_description", "e5", emb.documents(texts), labels, calibrate=False, texts=texts)
     clf.save(out / "self_description-e5.npz")
 
 

@@ -20,11 +20,10 @@ pytestmark = pytest.mark.slow
     ("fr", ["nous accueillons des apprentis de l'INSEEC dans notre entreprise, vous gardez nos données combien de temps ?",
             "combien de temps après la fin du contrat d'apprentissage ?"], "partners/VII-storage"),
     ("fr", ["c'est quoi exactement un cookie ?", "vous les utilisez pour quoi"], "cookies/purposes"),
-    pytest.param("fr", ["je suis en alternance à l'ECE, qui reçoit mes données ?", "et mon maître d'apprentissage, il voit quoi ?"],
-                 "students/IV-recipients",
-                 marks=pytest.mark.xfail(strict=True, reason="known limit since round 19's intent model: the follow-up "
-                                         "reads as someone else's data (0.36, unsure), falls to a follow-up (0.18) and "
-                                         "is answered from the students' storage section")),
+    # from round 19 to round 21 the follow-up read as someone else's data (0.36, unsure), fell to a follow-up (0.18)
+    # and was answered from the students' storage section; since round 22 the classifiers read characters too
+    ("fr", ["je suis en alternance à l'ECE, qui reçoit mes données ?", "et mon maître d'apprentissage, il voit quoi ?"],
+     "students/IV-recipients"),
 ])
 def test_a_new_question_is_read_in_the_conversations_topic(engine, lang, turns, expected):
     answer = converse(engine, lang, turns)

@@ -13,9 +13,9 @@ pytestmark = pytest.mark.slow
 
 THEIRS = [
     ("en", "the supermarket where i work weekends checks our personal instagram accounts, can they do that?"),
-    pytest.param("fr", "mon proprio veut une copie de mon passeport et de mes 3 derniers bulletins de salaire, il a le droit ?",
-                 marks=pytest.mark.xfail(strict=True, reason="known limit: other_controller 0.79, under the 0.8 cut, so "
-                                         "it is answered from the staff part (payslips)")),
+    # before round 22 (the intent classifier reads character n-grams too): other_controller 0.79, under the 0.8
+    # cut, so it was answered from the staff part (payslips)
+    ("fr", "mon proprio veut une copie de mon passeport et de mes 3 derniers bulletins de salaire, il a le droit ?"),
     ("en", "is it legal for a dating app to sell my location to advertisers?"),
     ("fr", "ma banque a perdu mes données dans une fuite, je peux les attaquer ?"),
 ]

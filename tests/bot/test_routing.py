@@ -18,7 +18,7 @@ class _Fixed:
     def __init__(self, label: str, p: float = 0.85):
         self.label, self.p = label, p
 
-    def predict(self, vec):
+    def predict(self, vec, text=None):
         probs = {c: (self.p if c == self.label else (1 - self.p) / 4) for c in self.classes}
         return Prediction(self.label, probs)
 
@@ -92,7 +92,7 @@ class _Self:
     def __init__(self, p):
         self.p_self = p
 
-    def predict(self, vec):
+    def predict(self, vec, text=None):
         return Prediction("self" if self.p_self >= 0.5 else "other", {"self": self.p_self, "other": 1 - self.p_self})
 
 
@@ -158,7 +158,7 @@ class _Table:
         self.classes = tuple(probs)
         self.probs = probs
 
-    def predict(self, vec):
+    def predict(self, vec, text=None):
         return Prediction(max(self.probs, key=self.probs.get), dict(self.probs))
 
 

@@ -19,7 +19,7 @@ def _unit(i: int) -> np.ndarray:
 
 
 class _Audience:
-    def predict(self, vec):
+    def predict(self, vec, text=None):
         return Prediction("staff", {"staff": 0.7})
 
 

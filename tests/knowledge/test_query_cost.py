@@ -72,7 +72,7 @@ def test_the_writer_is_read_from_the_same_vectors_as_before(message, lang):
     q = query.analyse(message, lang)
     parts = query.self_description_clauses(message)
     alone = np.stack([HashEmbedder().query(p) for p in parts])
-    assert q.writer == query._writer(alone, q.model)[0]
+    assert q.writer == query._writer(alone, q.model, parts)[0]
 
 
 def test_the_query_cache_is_bounded(counting, monkeypatch):

@@ -37,7 +37,7 @@ def test_the_clause_removed_is_the_copy_the_writer_model_chose(text, clause, occ
 
 
 def _writer_is(monkeypatch, index: int | None):
-    def fake(vecs, model):  # like the real one: no clauses, no self-description
+    def fake(vecs, model, texts):  # like the real one: no clauses, no self-description
         if index is None or not len(vecs):
             return Prediction(None, {}), None
         return Prediction("staff", {"staff": 0.9}), index
