@@ -80,20 +80,19 @@ class CharNgrams:
                    z[f"{prefix}bias"], tuple(int(x) for x in z[f"{prefix}range"]))
 
 
-def _vectorizer():
+def _fitted(texts, y: np.ndarray):
+    """The vectorizer and logistic regression fitted on (texts, y)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
 
-    return TfidfVectorizer(analyzer="char_wb", ngram_range=NGRAM_RANGE, min_df=MIN_DF, sublinear_tf=True,
-                           lowercase=True)
+    vec = TfidfVectorizer(analyzer="char_wb", ngram_range=NGRAM_RANGE, min_df=MIN_DF, sublinear_tf=True,
+                          lowercase=True)
+    return vec, LogisticRegression(C=C, max_iter=3000).fit(vec.fit_transform(texts), y)
 
 
 def fit(texts: list[str], y: np.ndarray, n_classes: int) -> CharNgrams:
     """The n-gram model on all examples (`y`: class indices 0..n_classes-1, every class present)."""
-    from sklearn.linear_model import LogisticRegression
-
-    vec = _vectorizer()
-    X = vec.fit_transform(texts)
-    clf = LogisticRegression(C=C, max_iter=3000).fit(X, y)
+    vec, clf = _fitted(texts, y)
     w, b = clf.coef_, clf.intercept_
     if w.shape[0] == 1:  # two classes: one decision function d becomes the rows (-d, d)
         w, b = np.vstack([-w, w]) / 2, np.concatenate([-b, b]) / 2
@@ -104,13 +103,9 @@ def fit(texts: list[str], y: np.ndarray, n_classes: int) -> CharNgrams:
 def out_of_fold(texts: list[str], y: np.ndarray, n_classes: int, folds) -> np.ndarray:
     """Log-probabilities of each example from a model fitted without its fold (`folds`: (train, test)
     index pairs, the embedding model's own)."""
-    from sklearn.linear_model import LogisticRegression
-
     out = np.full((len(y), n_classes), np.log(1.0 / n_classes))
     texts_arr = np.array(texts, dtype=object)
     for train, test in folds:
-        vec = _vectorizer()
-        X = vec.fit_transform(texts_arr[train])
-        clf = LogisticRegression(C=C, max_iter=3000).fit(X, y[train])
+        vec, clf = _fitted(texts_arr[train], y[train])
         out[np.ix_(test, clf.classes_)] = np.log(np.clip(clf.predict_proba(vec.transform(texts_arr[test])), 1e-12, 1))
     return out

@@ -163,13 +163,21 @@ def train_intent(model: str, langs, intents: dict, report: dict) -> None:
     _train("intent", model, texts, labels, ROOT / f"bot/models/intent-{model}.npz", report, with_text=True)
 
 
+# Labelled example families: file pattern, and whether a file has one more level (`section: {label: ...}`).
+EXAMPLES = {"questions": ("knowledge/training/questions*.yaml", True), "intents": ("bot/training/intents*.yaml", False),
+            "rights": ("bot/training/rights*.yaml", False), "writers": ("knowledge/training/writers*.yaml", True),
+            "not_writers": ("knowledge/training/not_writers*.yaml", True),
+            "slots": ("knowledge/training/slots*.yaml", True)}
+
+
+def _read(family: str) -> dict:
+    pattern, nested = EXAMPLES[family]
+    return classify.read_examples(sorted(ROOT.glob(pattern)), nested=nested)
+
+
 def train_classifiers(report: dict) -> None:
-    questions = classify.read_examples(sorted(ROOT.glob("knowledge/training/questions*.yaml")), nested=True)
-    intents = classify.read_examples(sorted(ROOT.glob("bot/training/intents*.yaml")))
-    rights = classify.read_examples(sorted(ROOT.glob("bot/training/rights*.yaml")))
-    writers = classify.read_examples(sorted(ROOT.glob("knowledge/training/writers*.yaml")), nested=True)
-    not_writers = classify.read_examples(sorted(ROOT.glob("knowledge/training/not_writers*.yaml")), nested=True)
-    slots = classify.read_examples(sorted(ROOT.glob("knowledge/training/slots*.yaml")), nested=True)
+    questions, intents, rights, writers, not_writers, slots = (
+        _read(f) for f in ("questions", "intents", "rights", "writers", "not_writers", "slots"))
     for model, langs in LANGS_FOR.items():
         texts, labels = _examples(questions["answer_types"], langs)
         _train("answer_type", model, texts, labels, ROOT / f"knowledge/models/answer_type-{model}.npz", report)
@@ -223,21 +231,15 @@ def main() -> None:
     if args.only in (None, "classifiers"):
         train_classifiers(report)
     if args.only == "intent":
-        intents = classify.read_examples(sorted(ROOT.glob("bot/training/intents*.yaml")))
         for model, langs in LANGS_FOR.items():
-            train_intent(model, langs, intents, report)
+            train_intent(model, langs, _read("intents"), report)
     if args.only == "audience":
-        questions = classify.read_examples(sorted(ROOT.glob("knowledge/training/questions*.yaml")), nested=True)
-        writers = classify.read_examples(sorted(ROOT.glob("knowledge/training/writers*.yaml")), nested=True)
         for model, langs in LANGS_FOR.items():
-            train_audience(model, langs, questions, writers, report)
+            train_audience(model, langs, _read("questions"), _read("writers"), report)
     if args.only == "self_and_right":
-        read = classify.read_examples
         for model, langs in LANGS_FOR.items():
-            train_self_and_right(model, langs, read(sorted(ROOT.glob("bot/training/intents*.yaml"))),
-                                 read(sorted(ROOT.glob("knowledge/training/writers*.yaml")), nested=True),
-                                 read(sorted(ROOT.glob("knowledge/training/not_writers*.yaml")), nested=True),
-                                 read(sorted(ROOT.glob("bot/training/rights*.yaml"))), report)
+            train_self_and_right(model, langs, _read("intents"), _read("writers"), _read("not_writers"),
+                                 _read("rights"), report)
     if args.only in (None, "ranker"):
         from scripts.train_ranker import train_ranker
 
