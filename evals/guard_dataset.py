@@ -33,7 +33,8 @@ GUARD_SETS = {"dev": "guard_set.jsonl", "holdout": "guard_holdout.jsonl", "blind
               "blind_u": "guard_blind_u.jsonl", "blind_v": "guard_blind_v.jsonl",
               "blind_w": "guard_blind_w.jsonl", "blind_x": "guard_blind_x.jsonl",
               "blind_y": "guard_blind_y.jsonl",
-              "blind_z": "guard_blind_z.jsonl"}
+              "blind_z": "guard_blind_z.jsonl", "blind_aa": "guard_blind_aa.jsonl",
+              "blind_ab": "guard_blind_ab.jsonl"}
 LANGS = ("en", "fr", "mixed")
 
 

@@ -189,6 +189,8 @@ SUITES: dict[str, Suite] = {s.name: s for s in (
     Suite("guard_blind_x", "guard", f"Guard — blind set X ({H})", "guard_blind_x.jsonl", "X", needs_index=False),
     Suite("guard_blind_y", "guard", f"Guard — blind set Y ({H})", "guard_blind_y.jsonl", "Y", needs_index=False),
     Suite("guard_blind_z", "guard", f"Guard — blind set Z ({H})", "guard_blind_z.jsonl", "Z", needs_index=False),
+    Suite("guard_blind_aa", "guard", f"Guard — blind set AA ({H})", "guard_blind_aa.jsonl", "AA", needs_index=False),
+    Suite("guard_blind_ab", "guard", f"Guard — blind set AB ({H})", "guard_blind_ab.jsonl", "AB", needs_index=False),
 )}
 
 

@@ -50,9 +50,10 @@ def e5_encoder() -> Encoder:
 
 class DisclosureModel:
     def __init__(self, path=MODEL_FILE, encoder: Encoder | None = None,
-                 rebuild: str = "python -m guards.training.build_disclosure"):
+                 rebuild: str = "python -m guards.training.build_disclosure", screen=None):
         """`path`: any model file of this format (the contact-owner classifier shares it); `rebuild`: the
-        command named by the errors."""
+        command named by the errors; `screen`: a cheap reader whose `clear(texts)` says which texts are
+        clearly no disclosure, so that `near` need not run the encoder on them (`guards/screen.py`)."""
         try:
             with np.load(path, allow_pickle=False) as data:
                 self.classes = [str(c) for c in data["classes"]]
@@ -68,6 +69,7 @@ class DisclosureModel:
         self.thresholds = {c: float(t) for c, t in zip(self.classes, thresholds, strict=True)}
         self._encode = encoder or e5_encoder()
         self._rebuild = rebuild
+        self.screen = screen
         # keyed by a digest, never by the text: visitors' sentences do not stay in memory
         self._cache: OrderedDict[bytes, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
@@ -110,7 +112,10 @@ class DisclosureModel:
         return {c: float(p) for c, p in zip(self.classes, self.probabilities(text), strict=True) if c != "NONE"}
 
     def near(self, text: str, gate: float) -> bool:
-        """Does some category reach `gate` times its threshold (a disclosure may be close)?"""
+        """Does some category reach `gate` times its threshold (a disclosure may be close)? A text the
+        screen clears is not (and is never encoded)."""
+        if self.screen is not None and self.screen.clear([text])[0]:
+            return False
         return any(p >= gate * self.thresholds[c] for c, p in self.scores(text).items())
 
     def fires(self, text: str) -> dict[str, float]:
@@ -124,4 +129,6 @@ def _digest(text: str) -> bytes:
 
 @cache
 def load_model() -> DisclosureModel:
-    return DisclosureModel()
+    from guards.screen import load_screen
+
+    return DisclosureModel(screen=load_screen())

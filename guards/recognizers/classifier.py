@@ -76,14 +76,14 @@ class DisclosureClassifierRecognizer(GuardRecognizer):
                 continue
             if not self.model.near(sentence, self.SENTENCE_GATE):
                 continue  # nothing near a disclosure: its clauses are not read (one encoder call)
-            self.model.encode([text[a:b] for a, b in parts])
-            for a, b in parts:  # a clause that discloses on its own (and says who)
-                clause = text[a:b]
-                if len(TOKEN.findall(fold(clause))) < 3 or not self.refers_to_writer(clause, after_self):
-                    continue
-                for category in self.model.fires(clause):
+            fired = self.model.fires(sentence)
+            alone = [(a, b) for a, b in parts if len(TOKEN.findall(fold(text[a:b]))) >= 3
+                     and self.refers_to_writer(text[a:b], after_self)]
+            self.model.encode([text[a:b] for a, b in (parts if fired else alone)])  # only what is read
+            for a, b in alone:  # a clause that discloses on its own (and says who)
+                for category in self.model.fires(text[a:b]):
                     yield category, a, b, self.SCORE
-            for category in self.model.fires(sentence):  # fail closed: the likeliest clause, and what follows it
+            for category in fired:  # fail closed: the likeliest clause, and what follows it
                 scores = [self.model.scores(text[a:b])[category] for a, b in parts]  # when that clause alone
                 i = scores.index(max(scores))                                        # discloses too (a sentence-
                 confirmed = scores[i] >= self.model.thresholds[category]             # only reading can be wrong:

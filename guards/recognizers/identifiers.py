@@ -11,6 +11,7 @@ from presidio_analyzer.predefined_recognizers import IpRecognizer
 
 from guards.checksums import iban_valid, luhn_valid, nir_valid
 from guards.recognizers.base import GuardRecognizer, ShapeRecognizer
+from guards.recognizers.tokens import MONEY_AFTER
 
 _SEP = r"[ .\-]?"
 
@@ -72,7 +73,6 @@ class FrPassportRecognizer(ShapeRecognizer):
 
 _DATE = re.compile(r"\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}|\d{4}[/.\-]\d{1,2}[/.\-]\d{1,2}")
 _YEARS = re.compile(r"(?:19|20)\d{2}\s?[\-/–]\s?(?:19|20)\d{2}")
-_MONEY_AFTER = re.compile(r"\s?(?:€|\$|£|eur\b|euros?\b|dollars?\b|pounds?\b|k€)", re.IGNORECASE)
 
 
 class DigitRunRecognizer(GuardRecognizer):
@@ -94,7 +94,7 @@ class DigitRunRecognizer(GuardRecognizer):
             date = _DATE.match(run)  # "2003-08-28 12:13:52": a date and a time, not an identifier
             if date and sum(c.isdigit() for c in run[date.end():]) < self.MIN_DIGITS and text[m.start() + len(run):][:1] == ":":
                 continue
-            if _MONEY_AFTER.match(text, m.start() + len(run)):
+            if MONEY_AFTER.match(text, m.start() + len(run)):
                 continue
             yield "ID_NUMBER", m.start(), m.start() + len(run), self.SCORE
 

@@ -9,7 +9,7 @@ import re
 from functools import cache
 
 from guards.recognizers.base import GuardRecognizer
-from guards.recognizers.tokens import YEAR, looks_like_handle
+from guards.recognizers.tokens import MONEY_AFTER, YEAR, looks_like_handle
 from guards.text import fold
 
 _WORD = re.compile(r"\S+")
@@ -180,6 +180,8 @@ class SecretRecognizer(CuedValueRecognizer):
 
     ENTITIES = ("SECRET",)
     SCORE = 0.9
+    MAX_WORDS = 10  # "my PIN for the printer card, it used to be 7391": a value is often said a clause later
+    WINDOW = 90
 
     def value_at(self, text, start, word, after_copula):
         lead = len(word) - len(word.lstrip("(\"'«‘“"))
@@ -188,6 +190,8 @@ class SecretRecognizer(CuedValueRecognizer):
         if core.isdigit():  # "553902", "553 902", "77 31 09", "9 1 4 4 0 2": the digits, however grouped
             m = _DIGIT_GROUPS.match(text, begin)
             value = m.group().rstrip(" .-")
+            if (YEAR.fullmatch(value) and not after_copula) or MONEY_AFTER.match(text, begin + len(value)):
+                return None  # "like in 2024": a year, unless said to be the value ("is 2019"); "9 450 euros": an amount
             return (begin, begin + len(value)) if sum(c.isdigit() for c in value) >= 3 else None
         if len(core) < 3:
             return None

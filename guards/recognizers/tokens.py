@@ -52,6 +52,7 @@ class MixedTokenRecognizer(GuardRecognizer):
 # a login or handle: lower-case pieces joined by "." or "_" (and "-") ("a.benhamou", "nadia_k", "bapt_92"), or "@name"
 _JOINED = re.compile(r"(?<![\w@./:\-])(?=[a-z0-9\-]*[._][a-z0-9])[a-z0-9]+(?:[._\-][a-z0-9]+)+(?![\w@]|[.\-]\w)")
 YEAR = re.compile(r"(?:19|20)\d{2}")  # a year, never an identifier (also guards/recognizers/stated.py)
+MONEY_AFTER = re.compile(r"\s?(?:€|\$|£|eur\b|euros?\b|dollars?\b|pounds?\b|k€)", re.IGNORECASE)  # an amount
 _AT_HANDLE = re.compile(r"(?<![\w@.])@[A-Za-z0-9_](?:[A-Za-z0-9_.]*[A-Za-z0-9_])?(?![\w@])")
 
 

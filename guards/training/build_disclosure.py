@@ -107,6 +107,11 @@ def harvested_negatives() -> list[str]:
         texts += [s for s in _strings(yaml.safe_load(path.read_text(encoding="utf-8"))) if len(s.split()) >= MIN_TOKENS]
     for path in sorted((KNOWLEDGE / "profiles").glob("*.jsonl")):
         texts += _jsonl(path, "question")
+    return disclosure_free(texts)
+
+
+def disclosure_free(texts: list[str]) -> list[str]:
+    """The distinct non-empty texts in which neither language's lexicon finds a disclosure, sorted."""
     lexicons = [load_lexicon("en"), load_lexicon("fr")]
     return sorted({t for t in texts if t.strip() and not any(find_disclosures(t, lex) for lex in lexicons)})
 
@@ -179,11 +184,9 @@ def out_of_fold(x: np.ndarray, y: np.ndarray, groups: np.ndarray, classes: list[
     return probs
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Build guards/models/disclosure-e5.npz")
-    parser.add_argument("--report", action="store_true", help="print out-of-fold recall/FPR per category")
-    parser.add_argument("--cache", type=Path, help="reuse/store the encoder's vectors here (an .npz)")
-    args = parser.parse_args(argv)
+def training_set() -> tuple[list[str], np.ndarray, np.ndarray]:
+    """(texts, labels, fold groups): the labelled sentences, the harvested negatives, and the clauses cut
+    from the labelled NONE sentences and the negatives (each in its source text's group)."""
     rows = labelled()
     negatives = harvested_negatives()
     seen = {t for t, _, _ in rows} | set(negatives)
@@ -193,9 +196,18 @@ def main(argv: list[str] | None = None) -> int:
     texts = sources + list(cut)
     groups = np.array(list(range(len(sources))) + list(cut.values()))
     y = np.array([lab for _, _, lab in rows] + ["NONE"] * (len(negatives) + len(cut)))
-    negatives = negatives + list(cut)
+    print(f"{len(rows)} labelled sentences, {len(negatives) + len(cut)} harvested negatives and their clauses",
+          file=sys.stderr)
+    return texts, y, groups
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Build guards/models/disclosure-e5.npz")
+    parser.add_argument("--report", action="store_true", help="print out-of-fold recall/FPR per category")
+    parser.add_argument("--cache", type=Path, help="reuse/store the encoder's vectors here (an .npz)")
+    args = parser.parse_args(argv)
+    texts, y, groups = training_set()
     classes = ["NONE"] + sorted(set(y) - {"NONE"})
-    print(f"{len(rows)} labelled sentences, {len(negatives)} harvested negatives and their clauses", file=sys.stderr)
     x, mu, sd = standardise(embed(texts, args.cache))
     oof = out_of_fold(x, y, groups, classes)
     negative = y == "NONE"

@@ -73,6 +73,9 @@ NEW = [
     ("en", "le code de vérification reçu : 771 203", "SECRET", "771 203"),
     ("en", "here's my verification code: 77 31 09, it says invalid", "SECRET", "77 31 09"),
     ("fr", "le code à usage unique est 9 1 4 4 0 2, le site le refuse", "SECRET", "9 1 4 4 0 2"),
+    # the value a clause after its cue (round 23: up to ten words, was six)
+    ("en", "I lost the PIN of my gym locker last week, I think it was 5830", "SECRET", "5830"),
+    ("fr", "j'ai oublié le code de mon casier au gymnase, je crois que c'était 4172", "SECRET", "4172"),
     ("fr", "ok so my email is lucy88 at gmail dot com", "EMAIL_ADDRESS", "lucy88 at gmail dot com"),
     ("en", "mon mail : paul point martin arobase free point fr", "EMAIL_ADDRESS", "paul point martin arobase free point fr"),
     ("fr", "reach me at j.doe [at] outlook [dot] com", "EMAIL_ADDRESS", "j.doe [at] outlook [dot] com"),
@@ -92,6 +95,10 @@ NEW = [
     ("fr", "Comment sont protégés les mots de passe sur vos sites ?", "SECRET", None),
     ("en", "How are passwords protected on your websites?", "SECRET", None),
     ("fr", "Le code postal 75015 est-il celui du DPO ?", "SECRET", None),
+    ("en", "Is the password of the campus wifi changed every year, like in 2024 and 2025?", "SECRET", None),
+    ("fr", "Le mot de passe du wifi est-il changé chaque année, comme en 2024 et en 2025 ?", "SECRET", None),
+    ("en", "Under the Trade Code, is a tuition invoice of 8 900 euros kept ten years?", "SECRET", None),
+    ("fr", "Selon le Code de commerce, une facture de scolarité de 8 900 € est-elle gardée dix ans ?", "SECRET", None),
 ]
 
 
