@@ -6,7 +6,8 @@ Most sentences that mention the writer ("I'm a student at ECE, how long do you k
 nowhere near a disclosure, and their form says so. The screen is a logistic regression over the text's
 character n-grams (2-5 characters within words, scikit-learn's `HashingVectorizer`, so there is no
 vocabulary to ship; sublinear tf, idf and l2 norm over the features seen in training), trained on the
-disclosure classifier's own labelled texts, NONE against every category.
+disclosure classifier's own labelled texts plus the whose-is-it readers' first-person messages as
+negatives, NONE against every category.
 
 It only ever *clears*: below its gate a text is treated as no disclosure and the encoder is not run.
 The gate is fitted out of fold on the labelled disclosures (`python -m guards.training.build_screen`):
@@ -56,6 +57,11 @@ def weigh(raw, features: np.ndarray, idf: np.ndarray):
     return csr_matrix((data / norms[rows], (rows, pos[known])), shape=(raw.shape[0], len(features)))
 
 
+def probability(raw, features: np.ndarray, idf: np.ndarray, weights: np.ndarray, bias: float) -> np.ndarray:
+    """P(some disclosure) per row of raw counts: the regression over `weigh`'s features (build and run time)."""
+    return 1.0 / (1.0 + np.exp(-(weigh(raw, features, idf) @ weights + bias)))
+
+
 class Screen:
     """The regression's hashed columns, their idf and weights, and the gate, from one small file."""
 
@@ -78,8 +84,7 @@ class Screen:
         texts = list(texts)
         if not texts:  # scikit-learn's hasher refuses an empty batch
             return np.zeros(0)
-        x = weigh(counts(texts), self.features, self.idf)
-        return 1.0 / (1.0 + np.exp(-(x @ self.weights + self.bias)))
+        return probability(counts(texts), self.features, self.idf, self.weights, self.bias)
 
     def clear(self, texts) -> list[bool]:
         """Which texts are below the gate: clearly no disclosure."""

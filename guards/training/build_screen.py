@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from guards.screen import SCREEN_FILE, counts, weigh
+from guards.screen import SCREEN_FILE, counts, probability, weigh
 from guards.training.build_disclosure import SEED, disclosure_free, pieces, training_set
 
 MIN_DF = 2
@@ -61,11 +61,6 @@ def fit(raw, positive: np.ndarray):
     return features, idf, clf.coef_[0].astype(np.float32), float(clf.intercept_[0])
 
 
-def score(raw, model) -> np.ndarray:
-    features, idf, w, b = model
-    return 1.0 / (1.0 + np.exp(-(weigh(raw, features, idf) @ w + b)))
-
-
 def main(argv: list[str] | None = None) -> int:
     from sklearn.model_selection import StratifiedGroupKFold
 
@@ -81,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     raw = counts(texts)
     oof = np.zeros(len(texts))
     for tr, te in StratifiedGroupKFold(5, shuffle=True, random_state=SEED).split(texts, y, groups):
-        oof[te] = score(raw[te], fit(raw[tr], positive[tr]))
+        oof[te] = probability(raw[te], *fit(raw[tr], positive[tr]))
     pos = np.sort(oof[positive])
     gate = float(pos[int(np.floor(MAX_CLEARED * len(pos)))])  # scores strictly below are cleared
     cleared = oof < gate
