@@ -162,11 +162,30 @@ def resolve(message: str, intent: str, named: str | None, answer_type: str | Non
     return Turn(message, audience, answer_type)
 
 
-def reanswer_for(state: State, named: str | None, parts) -> bool:
+def part_for_question(state: State, named: str | None, intent: str, writer: str | None) -> str | None:
+    """The part a message is answered from (`named`: the part the message reads as about, None: stay)
+    once the visitor has said who they are. A full question that names another group only as its topic
+    stays with the visitor's part: "do your students get my email?" from a company tutor, "how long after
+    the apprenticeship ends?" from the firm that hosts the apprentice. The visitor saying who they are
+    (`writer`: "I'm also an alumna") or a follow-up about another group ("and for alumni?") still moves it.
+    On dialogue sets 1-33 (6,906 turns, same session, round 24's code without and with this rule): turns
+    right 5,385 -> 5,415, whole conversations 236 -> 243 of 1,020, wrong-audience turns 189 -> 149 (staying
+    for follow-ups too: 5,413, 243, 158)."""
+    if named and state.audience_said and state.audience and named != state.audience and intent == "question" \
+            and writer is None:
+        return None
+    return named
+
+
+def reanswer_for(state: State, named: str | None, parts, said_before: str | None = None) -> bool:
     """An audience statement outside a clarification re-answers the last question when that answer
-    was for another audience part (`parts`: the policy's audience parts)."""
+    came from an audience part (`parts`: the policy's audience parts) that is not the one the visitor
+    now names, or that was only the bot's reading ("how long do you keep my account data?" answered
+    for alumni, then "yeah I'm on the alumni network": the answer now holds for them, rather than
+    "what would you like to know?"). `said_before`: the audience the visitor had already said (None:
+    they had not); naming it again repeats nothing."""
     last = state.last
-    if named is None or last is None or last.kind != "answer" or named == last.audience:
+    if named is None or last is None or last.kind != "answer" or (named == last.audience and named == said_before):
         return False
     return any(part_of(sid) in parts for sid in last.section_ids)
 

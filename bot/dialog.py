@@ -29,6 +29,9 @@ def respond(query: Query, state: State, retriever: Retriever, *, audience_hint: 
     r = routing.route(query, evidence=top, strong=policy.strong_evidence(threshold),
                       has_context=state.last is not None, pending=state.pending is not None,
                       writer_named=routing.names_only_the_writer(findings))
+    kept = conversation.part_for_question(state, named, r.intent, query.writer_named(set(retriever.audiences)))
+    if kept != named:  # a group the question is about, not who asks: answered for the visitor's own part
+        named, ranked = kept, compose.rank(retriever, query, state.audience)
     base = {"intent": r.intent, "intent_confidence": round(r.confidence, 3), "audience_named": named,
             "evidence": round(top, 4)}
     org = {"organisation": organisation(retriever.profile, lang)}
@@ -47,6 +50,7 @@ def respond(query: Query, state: State, retriever: Retriever, *, audience_hint: 
             base["intent"] = r.intent
     said = bool(query.writer_named(set(retriever.audiences))) or state.pending is not None \
         or r.intent == "audience_statement"
+    said_before = state.audience if state.audience_said else None
     if named and (said or not state.audience_said):
         # who the visitor is: once they have said it, a question about another part does not change it
         state.audience, state.audience_said = named, said
@@ -55,7 +59,7 @@ def respond(query: Query, state: State, retriever: Retriever, *, audience_hint: 
         return assistant.with_policy(assistant.answer(query, notice, lang, base),
                                      policy.answer(query, turn, state, retriever, threshold, base, hits=ranked))
     if r.intent == "audience_statement" and state.pending is None \
-            and not conversation.reanswer_for(state, named, retriever.audiences):
+            and not conversation.reanswer_for(state, named, retriever.audiences, said_before):
         return Reply("greeting", t("audience_noted", lang, audience=t(f"aud_{named}", lang)),
                      quick_replies=policy.starters(lang), trace=base)
     audience = named or state.audience or (audience_hint if audience_hint in retriever.audiences else None)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from knowledge.text import lines as _lines
 from knowledge.types import Chunk
 
-VERSION = "units-v5"  # v5: a list item's second sentence ending with ":" stays an item; v4: an example after a list item carries that item; v3: a list cut by a chunk boundary is one list again
+VERSION = "units-v6"  # v6: a list item's later sentence that depends on its first ("For example, …") quotes it; v5: a list item's second sentence ending with ":" stays an item; v4: an example after a list item carries that item; v3: a list cut by a chunk boundary is one list again
 _SENT_SPLIT = re.compile(r"(?<=[.!?;])\s+(?=[A-Z“\"(«])")
 _BULLET = re.compile(r"^\s*(?:[•\-*–]|\d+[.)])\s+")
 _BREADCRUMB = re.compile(r"^\s*[\w' -]{1,30}\s[»›>]\s")
@@ -115,6 +115,10 @@ def split(chunk: Chunk, context: str = "") -> list[Unit]:
         elif kind == "bullet":
             intro = _intro_of(text, raw, i)
             extra = intro or ""
+            if a in continued and _DEPENDENT.match(piece) and units and units[-1].kind == "bullet":
+                prev = units[-1]  # an item's later sentence that illustrates its first ("…a contract. For example, …")
+                qa = prev.quote_start - base
+                extra = "\n".join(p for p in (extra, prev.text) if p)
         elif kind == "sentence" and _DEPENDENT.match(piece) and units and units[-1].kind in ("sentence", "bullet"):
             prev = units[-1]  # the sentence before, or the list item it illustrates ("…a contract" / "For example, …")
             qa = prev.start - base

@@ -20,6 +20,7 @@ from knowledge.retrieve import Retriever, UnitHit
 
 TOPIC_READING = 10  # the topic's part must be among the message's best units for the topic to settle it
 STRONG = 2.5  # "clearly answered": this many times the not-found threshold (bounded below 1)
+QUOTE_CHARS = 400  # a refusal that names what the policy does say there quotes at most this much of it
 
 
 def strong_evidence(threshold: float) -> float:
@@ -34,6 +35,10 @@ def _audience_replies(audiences: list[str], lang: str) -> list[dict]:
     """Quick replies naming an audience: the widget sends `value` (the slug) as the message and as
     the request's `audience`, so the pending question is answered for it."""
     return [{"label": t(f"qr_{a}", lang), "value": a} for a in audiences]
+
+
+def _shortened(text: str, limit: int = QUOTE_CHARS) -> str:
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
 
 
 def _hits_trace(hits, n: int = 8) -> list[dict]:
@@ -125,7 +130,11 @@ def answer(query: Query, turn: Turn, state: State, retriever: Retriever, thresho
             else t("refusal_not_found", lang)
         if comp.hits:
             h = comp.hits[0].unit
-            text = f"{text} {t('closest_section', lang, where=render.section_label(h.section_id, h.heading, h.audience, lang))}"
+            where = render.section_label(h.section_id, h.heading, h.audience, lang)
+            # the section answers the topic but never states the value asked ("who's the DPO?": no name):
+            # say what it does state ("…appointed a DPO whom you may contact… dpo@…"); else name the part
+            text = f"{text}\n\n{t('closest_statement', lang, where=where, quote=_shortened(render.unit_text(h)))}" \
+                if comp.missing else f"{text} {t('closest_section', lang, where=where)}"
         # nobody said who they are: the answer may lie in one visitor's part only, so the question waits
         # for the visitor's audience like a clarification ("I'm a supplier" next answers it for partners)
         waits = turn.audience is None and not turn.from_pending

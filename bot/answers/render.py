@@ -51,7 +51,7 @@ def _join(items: list[str], lang: str) -> str:
     return ", ".join(items[:-1]) + f" {t('guard_and', lang)} " + items[-1]
 
 
-def _unit_text(unit) -> str:
+def unit_text(unit) -> str:
     """A unit as a sentence: table rows and label blocks on one line, with their sub-heading."""
     text = " ".join(unit.text.split())
     if unit.kind in ("row", "label"):
@@ -103,7 +103,7 @@ def text(answer_type: str | None, chosen, cites: list[Citation], lang: str) -> t
     if first:
         return first, stated
     whole = _whole_list(chosen[0].unit, cites[0]) if answer_type in LIST_TYPES else None
-    sentence = whole or _unit_text(chosen[0].unit)
+    sentence = whole or unit_text(chosen[0].unit)
     if lang == "fr":
         return t("policy_quote_fr", lang, where=cites[0].label, quote=sentence), []
     return sentence, []

@@ -50,7 +50,7 @@ def test_an_intro_ranked_first_gives_the_lead_to_its_best_item(lang):
     hits = _hits(got, [(("intro", 0), 0.50), (("bullet", 1), 0.40), (("bullet", 0), 0.30), (("sentence", 0), 0.2)])
     chosen, spans = compose.choose(hits, "purpose", _retriever(got))
     assert chosen[0].unit.kind == "bullet" and chosen[0].unit is hits[1].unit
-    first = render._unit_text(chosen[0].unit)
+    first = render.unit_text(chosen[0].unit)
     assert not first.rstrip().endswith(":")  # what the visitor reads first says something
     assert any(a <= chosen[0].unit.start and chosen[0].unit.end <= b for a, b in spans)  # and it is quoted
 

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from bot.conversation import MemoryStateStore, State, Topic, reanswer_for, remember, resolve
+from bot.conversation import (
+    MemoryStateStore,
+    State,
+    Topic,
+    part_for_question,
+    reanswer_for,
+    remember,
+    resolve,
+)
 
 
 def _state(**kw) -> State:
@@ -33,8 +41,21 @@ def test_saying_who_you_are_after_an_answer_for_another_part_answers_it_again(me
 @pytest.mark.parametrize("last", [Topic("who is the DPO?", "person", ["general/dpo"], None),
                                   Topic("how long do you keep my data?", "duration", ["alumni/VII-storage"], "alumni"),
                                   None])
-def test_saying_who_you_are_after_a_general_or_matching_answer_repeats_nothing(last):
-    assert not reanswer_for(_state(last=last), "alumni", {"students", "alumni", "staff"})
+def test_saying_again_who_you_are_after_a_general_or_matching_answer_repeats_nothing(last):
+    assert not reanswer_for(_state(last=last, audience="alumni", audience_said=True), "alumni",
+                            {"students", "alumni", "staff"}, said_before="alumni")
+
+
+@pytest.mark.parametrize("message", ["yeah i'm on the alumni network, graduated in 2019",
+                                     "oui je suis diplômé, promo 2019"])
+def test_saying_who_you_are_after_an_answer_the_bot_guessed_the_part_of_answers_it_for_you(message):
+    """Blind dialogue set 34: the bot answered "how long do you keep my account data?" from the alumni
+    part on its own reading; the visitor then said they are an alumnus and got "what would you like
+    to know?". The answer is now given again, as theirs."""
+    state = _state(last=Topic("how long do you keep my account data?", "duration", ["alumni/VII-storage"], "alumni"))
+    assert reanswer_for(state, "alumni", {"students", "alumni", "staff"}, said_before=None)
+    turn = resolve(message, "audience_statement", "alumni", None, state)
+    assert (turn.question, turn.audience) == ("how long do you keep my account data?", "alumni")
 
 
 @pytest.mark.parametrize("message", ["and for alumni?", "et pour les anciens ?"])
@@ -125,3 +146,29 @@ def test_a_reference_is_answered_for_the_part_just_answered_not_the_visitors(mes
                    last=Topic("who receives my data?", "recipients", ["alumni/IV-recipients"], "alumni"))
     assert resolve(message, "followup", None, "duration", state).audience == "alumni"
     assert resolve("do you send my data abroad?", "question", None, "transfer", state).audience == "students"
+
+
+@pytest.mark.parametrize("message, named, intent, writer, part", [
+    # a group named as the topic of a full question: the visitor said they are a partner, so it stays theirs
+    ("do your students get my email?", "students", "question", None, None),
+    ("vos étudiants ont accès à mes coordonnées ?", "students", "question", None, None),
+    ("how long after the apprenticeship ends do you keep it?", "students", "question", None, None),
+    ("combien de temps après la fin de l'alternance ?", "students", "question", None, None),
+    # the visitor says who they (also) are: it moves
+    ("I'm also an alumna of the school, what do you keep on me?", "alumni", "question", "alumni", "alumni"),
+    ("je suis aussi diplômée de l'ESCE, vous gardez quoi ?", "alumni", "question", "alumni", "alumni"),
+    # a follow-up about another group: it moves ("and for alumni?" asks the same question for them)
+    ("and for alumni?", "alumni", "followup", None, "alumni"),
+    ("et pour les anciens ?", "alumni", "followup", None, "alumni"),
+])
+def test_once_the_visitor_said_who_they_are_a_group_in_a_question_is_its_topic(message, named, intent, writer, part):
+    """Blind dialogue sets 33-34: a company tutor asking "do your students get my email?" was answered from
+    the students' part (whose recipients are not the tutor's)."""
+    state = _state(audience="partners", audience_said=True)
+    assert part_for_question(state, named, intent, writer) == part
+
+
+@pytest.mark.parametrize("inferred", [None, "partners"])
+def test_before_the_visitor_said_who_they_are_the_question_reading_decides(inferred):
+    state = _state(audience=inferred, audience_said=False)  # no part yet, or one only read from earlier questions
+    assert part_for_question(state, "students", "question", None) == "students"

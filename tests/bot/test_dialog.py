@@ -74,3 +74,24 @@ def test_a_question_refused_while_nobody_said_who_they_are_waits_for_the_audienc
     second = dialog.respond(_query(statement, lang, monkeypatch, message_says=part), state, retriever)
     assert second.trace.get("from_pending") is True and second.trace.get("rewritten_question") == question
     assert second.trace["audience"] == part and state.pending is None
+
+
+@pytest.mark.parametrize("lang, question, intent, answered_for", [
+    ("en", "do your students get my email?", "question", "partners"),
+    ("fr", "vos étudiants ont accès à mes coordonnées ?", "question", "partners"),
+    ("en", "and for students?", "followup", "students"),
+    ("fr", "et pour les étudiants ?", "followup", "students"),
+])
+def test_a_group_named_in_a_question_after_the_visitor_said_who_they_are(
+        monkeypatch, retriever, lang, question, intent, answered_for):
+    """A company tutor who said so asks about "your students": answered from the partners' part (before
+    round 24: the students' part); "and for students?" still asks the last question for students."""
+    state = State("s3", lang=lang, audience="partners", audience_said=True,
+                  last=Topic("who receives my data?", "recipients", ["partners/IV-recipients"], "partners"))
+    monkeypatch.setattr(dialog, "audience_in_conversation", lambda *a, **k: "students")
+    monkeypatch.setattr(routing, "route", lambda *a, **k: routing.Route(intent, confidence=0.9))
+    reply = dialog.respond(_query(question, lang, monkeypatch, message_says="students"), state, retriever)
+    assert reply.trace["audience"] == answered_for and reply.trace["audience_named"] == (
+        None if answered_for == "partners" else "students")
+    assert all(c.section_id.split("/")[0] in (answered_for, "general", "cookies") for c in reply.citations)
+    assert state.audience == "partners" and state.audience_said

@@ -43,6 +43,22 @@ def test_a_dependent_sentence_carries_its_antecedent(dependent):
     assert source[last.quote_start:last.quote_end] == text
 
 
+@pytest.mark.parametrize("dependent", ["For example, this is the case for your alumni account;",
+                                       "This is the case when you use the VPN;"])
+def test_a_list_items_example_quotes_the_rule_it_illustrates(dependent):
+    """The lawful-basis lists state a rule and its example in one item: quoting the example alone
+    ("For example, this is the case for your alumni account") drops the rule the visitor asked about."""
+    rule = "We need your data to perform a contract you entered into."
+    text = f"Your data is processed when:\n\n  • {rule} {dependent}\n  • You have given your consent."
+    source, got = _split(text)
+    example = next(u for u in got if u.text == dependent)
+    assert example.kind == "bullet"
+    assert source[example.quote_start:example.quote_end] == f"{rule} {dependent}"
+    assert rule in example.context and "Your data is processed when:" in example.context
+    consent = next(u for u in got if u.text.startswith("You have given"))
+    assert source[consent.quote_start:consent.quote_end] == consent.text  # an independent item quotes itself
+
+
 def test_label_and_value_lines_are_one_unit():
     text = "The site is hosted by :\n\nPLATFORM.SH\n\nAnother sentence of the notice."
     _source, got = _split(text)

@@ -82,6 +82,9 @@ def test_a_value_the_section_never_states_is_refused_and_named(fake_engine, monk
     assert a.kind == "refusal" and a.citations == []
     assert said in a.text
     assert a.trace["intent"] == "not_found" and a.trace["missing_value"] == slot
+    # …and says what the closest section does state ("who's the DPO?": no name, but how to reach them)
+    assert ("What the policy does say there" if lang == "en" else "Ce que dit la politique à cet endroit") in a.text
+    assert " ".join(a.trace["hits"][0]["text"].split())[:60] in a.text
 
 
 @pytest.mark.parametrize("question, lang", [
