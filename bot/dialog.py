@@ -23,13 +23,15 @@ def respond(query: Query, state: State, retriever: Retriever, *, audience_hint: 
             notice=None, findings=()) -> Reply:
     lang = query.lang
     threshold = retriever.not_found_threshold(query.model)
-    named = audience_in_conversation(query, state.audience, set(retriever.audiences))
+    parts = set(retriever.audiences)
+    writer = query.writer_named(parts)  # the part the visitor says they belong to (None: they don't say)
+    named = audience_in_conversation(query, state.audience, parts)
     ranked = compose.rank(retriever, query, named or state.audience)
     top = ranked[0].score if ranked else 0.0
     r = routing.route(query, evidence=top, strong=policy.strong_evidence(threshold),
                       has_context=state.last is not None, pending=state.pending is not None,
                       writer_named=routing.names_only_the_writer(findings))
-    kept = conversation.part_for_question(state, named, r.intent, query.writer_named(set(retriever.audiences)))
+    kept = conversation.part_for_question(state, named, r.intent, writer)
     if kept != named:  # a group the question is about, not who asks: answered for the visitor's own part
         named, ranked = kept, compose.rank(retriever, query, state.audience)
     base = {"intent": r.intent, "intent_confidence": round(r.confidence, 3), "audience_named": named,
@@ -44,11 +46,11 @@ def respond(query: Query, state: State, retriever: Retriever, *, audience_hint: 
         return simple("greeting", "thanks", lang, **base)
     if r.intent == "audience_statement":
         # the whole message says who the visitor is: its own reading wins over the conversation's
-        named = base["audience_named"] = query.audience_named(set(retriever.audiences)) or named
+        named = base["audience_named"] = query.audience_named(parts) or named
         if named is None:  # …and when it names no part after all, it is a question in context
             r = replace(r, intent="followup" if state.last is not None else "question")
             base["intent"] = r.intent
-    said = bool(query.writer_named(set(retriever.audiences))) or state.pending is not None \
+    said = bool(writer) or state.pending is not None \
         or r.intent == "audience_statement"
     said_before = state.audience if state.audience_said else None
     if named and (said or not state.audience_said):
