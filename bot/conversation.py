@@ -138,11 +138,13 @@ class Turn:
     context: str | None = None  # the earlier question a referring turn leans on (its own words come first)
 
 
-def resolve(message: str, intent: str, named: str | None, answer_type: str | None, state: State) -> Turn:
+def resolve(message: str, intent: str, named: str | None, answer_type: str | None, state: State,
+            topic_parts=frozenset()) -> Turn:
     """The question this turn asks, given the conversation so far.
 
     `intent` is the router's label (question, followup, audience_statement); `named` the audience
-    the message itself names (None if it names none); `answer_type` what the message asks for."""
+    the message itself names (None if it names none); `answer_type` what the message asks for;
+    `topic_parts`: the policy's parts about a topic rather than a kind of visitor (video surveillance)."""
     audience = named or state.audience
     if state.pending is not None and (intent == "audience_statement" or (named and intent == "followup")):
         p = state.pending
@@ -156,13 +158,17 @@ def resolve(message: str, intent: str, named: str | None, answer_type: str | Non
         if named and named != last.audience:  # "and for alumni?": the same question, another part
             return Turn(last.question, named, last.answer_type, rewritten=True)
         text = f"{message} — {last.question}"[:MAX_QUESTION_CHARS]
-        # a reference is to what was just answered: its part (even when it was another part than the visitor's)
-        return Turn(text, named or last.audience or state.audience, answer_type or last.answer_type, rewritten=True,
+        # a reference is to what was just answered: its part (even when it was another part than the
+        # visitor's), the topic part it came from when it did ("what's it for?" after the CCTV footage)
+        answered = part_of(last.section_ids[0]) if last.section_ids else None
+        part = answered if answered in topic_parts else last.audience
+        return Turn(text, named or part or state.audience, answer_type or last.answer_type, rewritten=True,
                     sections=tuple(last.section_ids), context=last.question)
     return Turn(message, audience, answer_type)
 
 
-def part_for_question(state: State, named: str | None, intent: str, writer: str | None) -> str | None:
+def part_for_question(state: State, named: str | None, intent: str, writer: str | None,
+                      topic_parts=frozenset()) -> str | None:
     """The part a message is answered from (`named`: the part the message reads as about, None: stay)
     once the visitor has said who they are. A full question that names another group only as its topic
     stays with the visitor's part: "do your students get my email?" from a company tutor, "how long after
@@ -170,8 +176,10 @@ def part_for_question(state: State, named: str | None, intent: str, writer: str 
     (`writer`: "I'm also an alumna") or a follow-up about another group ("and for alumni?") still moves it.
     On dialogue sets 1-33 (6,906 turns, same session, round 24's code without and with this rule): turns
     right 5,385 -> 5,415, whole conversations 236 -> 243 of 1,020, wrong-audience turns 189 -> 149 (staying
-    for follow-ups too: 5,413, 243, 158)."""
-    if named and state.audience_said and state.audience and named != state.audience and intent == "question" \
+    for follow-ups too: 5,413, 243, 158). A part about a topic rather than a kind of visitor (`topic_parts`:
+    video surveillance) is not another group: a student asking "are the cameras at the entrance legal?"
+    is answered from it."""
+    if named and named not in topic_parts and state.audience_said and state.audience and named != state.audience and intent == "question" \
             and writer is None:
         return None
     return named

@@ -31,7 +31,7 @@ def respond(query: Query, state: State, retriever: Retriever, *, audience_hint: 
     r = routing.route(query, evidence=top, strong=policy.strong_evidence(threshold),
                       has_context=state.last is not None, pending=state.pending is not None,
                       writer_named=routing.names_only_the_writer(findings))
-    kept = conversation.part_for_question(state, named, r.intent, writer)
+    kept = conversation.part_for_question(state, named, r.intent, writer, retriever.topic_parts)
     if kept != named:  # a group the question is about, not who asks: answered for the visitor's own part
         named, ranked = kept, compose.rank(retriever, query, state.audience)
     base = {"intent": r.intent, "intent_confidence": round(r.confidence, 3), "audience_named": named,
@@ -71,7 +71,7 @@ def respond(query: Query, state: State, retriever: Retriever, *, audience_hint: 
                               sections=[c.section_id for c in reply.citations])
         return reply
     answer_type = query.answer_type.label
-    turn = conversation.resolve(query.text, r.intent, named, answer_type, state)
+    turn = conversation.resolve(query.text, r.intent, named, answer_type, state, retriever.topic_parts)
     if turn.audience is None and audience:
         turn = replace(turn, audience=audience)
     same = turn.question == query.text and turn.audience == (named or state.audience)

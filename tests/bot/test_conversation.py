@@ -172,3 +172,29 @@ def test_once_the_visitor_said_who_they_are_a_group_in_a_question_is_its_topic(m
 def test_before_the_visitor_said_who_they_are_the_question_reading_decides(inferred):
     state = _state(audience=inferred, audience_said=False)  # no part yet, or one only read from earlier questions
     assert part_for_question(state, "students", "question", None) == "students"
+
+
+@pytest.mark.parametrize("message, named, intent", [
+    ("are the cameras at the campus entrance even legal?", "cctv", "question"),
+    ("et les caméras à l'entrée du campus, c'est légal ?", "cctv", "question"),
+    ("and the CCTV footage, who sees it?", "cctv", "followup"),
+    ("et les images de vidéosurveillance, qui les voit ?", "cctv", "followup"),
+])
+def test_a_part_about_a_topic_is_not_another_group_of_people(message, named, intent):
+    """A part the profile marks `ask: false` (video surveillance) is about a topic, whoever the visitor is:
+    a student asking about the cameras is answered from it, not kept in the students' part."""
+    state = _state(audience="students", audience_said=True)
+    assert part_for_question(state, named, intent, None, frozenset({"cctv"})) == "cctv"
+    if intent == "question":  # a group of people named as a full question's topic still stays with the visitor
+        assert part_for_question(state, "partners", intent, None, frozenset({"cctv"})) is None
+
+
+@pytest.mark.parametrize("message", ["what's it for?", "et ça sert à quoi ?"])
+def test_a_reference_after_an_answer_from_a_topic_part_stays_in_that_part(message):
+    """A student asked how long the security camera footage is kept (answered from the CCTV part):
+    "what's it for?" asks the purpose of the footage, not of the student's data."""
+    state = _state(audience="students", audience_said=True,
+                   last=Topic("how long do you keep camera footage of me?", "duration", ["cctv/VII-storage"], "students"))
+    assert resolve(message, "followup", None, "purpose", state, frozenset({"cctv"})).audience == "cctv"
+    # without the part being a topic part, the reference is answered for the part the question was asked for
+    assert resolve(message, "followup", None, "purpose", state).audience == "students"
