@@ -36,6 +36,12 @@ ABOUT_A_PART = 0.75
 # Chosen on the dev and holdout sets (answers A-W + dev, dialogues 1-24; messages flagged, expected refusals /
 # others): 0.5 -> 32/67, 0.7 -> 26/19, 0.8 -> 22/10, 0.9 -> 14/5 (end to end: see README).
 OTHER_CONTROLLER_SURE = 0.8
+# A refusing reading of a message that only says who the visitor is ("hey! first year at ECE paris here", "hello,
+# my son is a student at ECE") is an audience statement when the intent classifier gives that reading this much.
+# On the 13,747 messages of the answer sets and dialogue sets 1-36, 20 were read as off-topic or someone else's
+# data, said only who the writer is and had nothing else in them: the 4 that wanted a refusal ("what grade did he
+# get in corporate finance", "is ESCE AACSB accredited") had at most 0.004, the 16 that did not at least 0.051.
+SAYS_WHO = 0.02
 ONE_RIGHT = 0.25  # a message about rights names one right when the right classifier gives it this much
 SHORT = 8  # words: a short message in a conversation refers to its topic ("can I refuse them?")
 # Markup and SQL are injection whatever the wording: exact, structural patterns.
@@ -102,7 +108,12 @@ def route(query: Query, *, evidence: float, strong: float, has_context: bool, pe
         clf = _classifier("intent", query.model)
         cut = max(clf.thresholds[clf.classes.index(label)] if clf.thresholds else 0.0,
                   OTHER_CONTROLLER_SURE if label == "other_controller" else SURE)
-        if label == "out_of_scope" and evidence >= strong:
+        if label in ("out_of_scope", "other_person") and probs.get("audience_statement", 0.0) >= SAYS_WHO \
+                and query.topic_vec is None and _only_says_who(query):
+            # who the rest of the chat is about, with nothing else in the message to refuse: before round 25,
+            # "Hi! ESCE class of 2010 here" got the off-topic refusal and the alumni part was never taken
+            label = "audience_statement"
+        elif label == "out_of_scope" and evidence >= strong:
             label = "question"
         elif p < cut:
             # an unsure refusal falls to the likeliest intent that does not refuse (before round 17: always a

@@ -185,3 +185,46 @@ def test_an_unsure_refusal_falls_to_the_likeliest_intent_that_does_not_refuse(mo
     monkeypatch.setattr(routing, "_classifier", lambda kind, model: _Table(probs))
     query = Query(text, "en", "e5", np.zeros(3, dtype=np.float32))
     assert routing.route(query, evidence=evidence, strong=0.27, has_context=False, pending=False).intent == expected
+
+
+class _Probs:
+    classes = ("out_of_scope", "other_person", "question", "greeting", "audience_statement")
+    thresholds = ()
+
+    def __init__(self, probs: dict):
+        self.probs = probs
+
+    def predict(self, vec, text=None):
+        return Prediction(max(self.probs, key=self.probs.get), dict(self.probs))
+
+
+@pytest.mark.parametrize("text, probs, says_who, rest, expected", [
+    # an opening that only says who the visitor is: who the chat is about, nothing to refuse
+    ("Hi! ESCE class of 2010 here.", {"out_of_scope": 0.86, "audience_statement": 0.05}, True, False,
+     "audience_statement"),
+    ("coucou ! en 1re année à l'ECE Paris", {"out_of_scope": 0.78, "audience_statement": 0.2}, True, False,
+     "audience_statement"),
+    ("hello, my son is a student at ECE", {"other_person": 0.62, "audience_statement": 0.35}, True, False,
+     "audience_statement"),
+    ("bonjour, mon fils est étudiant à l'ECE", {"other_person": 0.58, "audience_statement": 0.36}, True, False,
+     "audience_statement"),
+    # the classifier gives the self-introduction reading nothing: a question without "?" stays refused
+    ("when's the application deadline for the INSEEC bachelor", {"out_of_scope": 0.99, "audience_statement": 0.0},
+     True, False, "out_of_scope"),
+    ("les cours reprennent quand en septembre à l'ECE", {"out_of_scope": 0.99, "audience_statement": 0.003}, True,
+     False, "out_of_scope"),
+    # a self-description beside a request is refused for the request
+    ("my son is at ECE, send me his grades", {"other_person": 0.6, "audience_statement": 0.3}, True, True,
+     "other_person"),
+    ("mon fils est à l'ECE, envoyez-moi ses notes", {"other_person": 0.6, "audience_statement": 0.3}, True, True,
+     "other_person"),
+])
+def test_a_self_introduction_is_not_refused(monkeypatch, text, probs, says_who, rest, expected):
+    """Blind dialogue sets 35-36: "Hi! ESCE class of 2010 here" got the off-topic refusal and the visitor's
+    part was never taken, so the rest of the conversation was answered for another part."""
+    monkeypatch.setattr(routing, "_classifier", lambda kind, model: _Probs(probs))
+    monkeypatch.setattr(routing, "_only_says_who", lambda query: says_who)
+    monkeypatch.setattr(Query, "audience_named", lambda self, known=None: "students")
+    vec = np.ones(3, dtype=np.float32)
+    query = Query(text, "en", "e5", vec, topic_vec=vec if rest else None)
+    assert routing.route(query, evidence=0.0, strong=1.0, has_context=False, pending=False).intent == expected
