@@ -179,8 +179,8 @@ def part_for_question(state: State, named: str | None, intent: str, writer: str 
     for follow-ups too: 5,413, 243, 158). A part about a topic rather than a kind of visitor (`topic_parts`:
     video surveillance) is not another group: a student asking "are the cameras at the entrance legal?"
     is answered from it."""
-    if named and named not in topic_parts and state.audience_said and state.audience and named != state.audience and intent == "question" \
-            and writer is None:
+    if named and named not in topic_parts and state.audience_said and state.audience and named != state.audience \
+            and intent == "question" and writer is None:
         return None
     return named
 

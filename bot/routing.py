@@ -38,9 +38,9 @@ ABOUT_A_PART = 0.75
 OTHER_CONTROLLER_SURE = 0.8
 # A refusing reading of a message that only says who the visitor is ("hey! first year at ECE paris here", "hello,
 # my son is a student at ECE") is an audience statement when the intent classifier gives that reading this much.
-# On the 13,747 messages of the answer sets and dialogue sets 1-36, 20 were read as off-topic or someone else's
-# data, said only who the writer is and had nothing else in them: the 4 that wanted a refusal ("what grade did he
-# get in corporate finance", "is ESCE AACSB accredited") had at most 0.004, the 16 that did not at least 0.051.
+# On the 13,747 messages of the answer sets and dialogue sets 1-36 (up to 25 words), 20 were read as off-topic or
+# someone else's data, said only who the writer is and had nothing else in them: the 4 that wanted a refusal ("what
+# grade did he get in corporate finance", "is ESCE AACSB accredited") had at most 0.004, the 16 others at least 0.051.
 SAYS_WHO = 0.02
 ONE_RIGHT = 0.25  # a message about rights names one right when the right classifier gives it this much
 SHORT = 8  # words: a short message in a conversation refers to its topic ("can I refuse them?")
@@ -112,7 +112,7 @@ def route(query: Query, *, evidence: float, strong: float, has_context: bool, pe
                 and query.topic_vec is None and _only_says_who(query):
             # who the rest of the chat is about, with nothing else in the message to refuse: before round 25,
             # "Hi! ESCE class of 2010 here" got the off-topic refusal and the alumni part was never taken
-            label = "audience_statement"
+            label, p = "audience_statement", probs.get("audience_statement", 0.0)
         elif label == "out_of_scope" and evidence >= strong:
             label = "question"
         elif p < cut:

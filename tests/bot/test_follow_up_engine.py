@@ -93,3 +93,31 @@ def test_saying_who_you_are_is_never_off_topic(engine, lang, message, part):
     a = engine.ask(message, lang=lang, record=False)
     assert a.kind == "greeting" and a.trace["intent"] == "audience_statement" and a.trace["audience_named"] == part, \
         (a.kind, a.trace.get("intent"), a.text)
+
+
+@pytest.mark.parametrize("lang, turns, expected", [
+    # a student who said so asks about the cameras: the CCTV part, not the students' lawful basis
+    ("en", ["I'm a student at INSEEC.", "are the cameras at the campus entrance even legal?"], "cctv/III-legal-basis"),
+    ("fr", ["Je suis étudiant à l'INSEEC.", "et les caméras à l'entrée du campus, c'est légal ?"],
+     "cctv/III-legal-basis"),
+])
+def test_a_topic_part_is_not_another_group_once_the_visitor_said_who_they_are(engine, lang, turns, expected):
+    """Round 25 (blind set 36): round 24 kept a visitor who had said who they are in their own part for any full
+    question naming another part, the CCTV part included, so a student's camera question got the students'
+    lawful basis."""
+    a = converse(engine, lang, turns)
+    assert a.kind == "answer" and expected in [c.section_id for c in a.citations], \
+        ([c.section_id for c in a.citations], a.trace.get("audience"))
+
+
+@pytest.mark.parametrize("lang, message, part", [
+    ("en", "Hi! ESCE class of 2010 here.", "alumni"),
+    ("en", "hey! first year at ECE paris here", "students"),
+    ("fr", "salut ! ancienne de l'ESCE, promo 2010.", "alumni"),
+    ("fr", "coucou ! en première année à l'ECE Paris", "students"),
+])
+def test_a_bare_self_introduction_is_not_refused(engine, lang, message, part):
+    """Round 25 (blind sets 35-36): "Hi! ESCE class of 2010 here" got the off-topic refusal and the conversation
+    never took the visitor's part."""
+    a = engine.ask(message, lang=lang, record=False)
+    assert a.kind == "greeting" and a.trace["audience_named"] == part, (a.kind, a.trace.get("intent"), a.text)
