@@ -108,11 +108,12 @@ def route(query: Query, *, evidence: float, strong: float, has_context: bool, pe
         clf = _classifier("intent", query.model)
         cut = max(clf.thresholds[clf.classes.index(label)] if clf.thresholds else 0.0,
                   OTHER_CONTROLLER_SURE if label == "other_controller" else SURE)
-        if label in ("out_of_scope", "other_person") and probs.get("audience_statement", 0.0) >= SAYS_WHO \
-                and query.topic_vec is None and _only_says_who(query):
+        says_who = probs.get("audience_statement", 0.0)
+        if label in ("out_of_scope", "other_person") and says_who >= SAYS_WHO and query.topic_vec is None \
+                and _only_says_who(query):
             # who the rest of the chat is about, with nothing else in the message to refuse: before round 25,
             # "Hi! ESCE class of 2010 here" got the off-topic refusal and the alumni part was never taken
-            label, p = "audience_statement", probs.get("audience_statement", 0.0)
+            label, p = "audience_statement", says_who
         elif label == "out_of_scope" and evidence >= strong:
             label = "question"
         elif p < cut:

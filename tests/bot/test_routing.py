@@ -187,17 +187,6 @@ def test_an_unsure_refusal_falls_to_the_likeliest_intent_that_does_not_refuse(mo
     assert routing.route(query, evidence=evidence, strong=0.27, has_context=False, pending=False).intent == expected
 
 
-class _Probs:
-    classes = ("out_of_scope", "other_person", "question", "greeting", "audience_statement")
-    thresholds = ()
-
-    def __init__(self, probs: dict):
-        self.probs = probs
-
-    def predict(self, vec, text=None):
-        return Prediction(max(self.probs, key=self.probs.get), dict(self.probs))
-
-
 @pytest.mark.parametrize("text, probs, says_who, rest, expected", [
     # an opening that only says who the visitor is: who the chat is about, nothing to refuse
     ("Hi! ESCE class of 2010 here.", {"out_of_scope": 0.86, "audience_statement": 0.05}, True, False,
@@ -222,7 +211,7 @@ class _Probs:
 def test_a_self_introduction_is_not_refused(monkeypatch, text, probs, says_who, rest, expected):
     """Blind dialogue sets 35-36: "Hi! ESCE class of 2010 here" got the off-topic refusal and the visitor's
     part was never taken, so the rest of the conversation was answered for another part."""
-    monkeypatch.setattr(routing, "_classifier", lambda kind, model: _Probs(probs))
+    monkeypatch.setattr(routing, "_classifier", lambda kind, model: _Table(probs))
     monkeypatch.setattr(routing, "_only_says_who", lambda query: says_who)
     monkeypatch.setattr(Query, "audience_named", lambda self, known=None: "students")
     vec = np.ones(3, dtype=np.float32)
