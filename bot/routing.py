@@ -18,7 +18,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from knowledge import classify
+from guards.types import placeholder
+from knowledge import classify, embedders
 from knowledge.query import SELF, Query
 from knowledge.query import classifier as query_classifier
 from knowledge.text import clauses
@@ -42,10 +43,17 @@ OTHER_CONTROLLER_SURE = 0.8
 # someone else's data, said only who the writer is and had nothing else in them: the 4 that wanted a refusal ("what
 # grade did he get in corporate finance", "is ESCE AACSB accredited") had at most 0.004, the 16 others at least 0.051.
 SAYS_WHO = 0.02
+# A message read as about someone else's data, with names the guard removed that no cue gives as the writer's, is the
+# writer's own rights request when, read without those names, it is one (SURE) and someone else is unlikely (below
+# this). Answer and dialogue sets, the 84 such messages: the 16 rights requests read someone else at most 0.13 once
+# the names were set aside; the 3 refusals that then read as rights requests at 0.3 or more, at least 0.22
+# ("vous pouvez me donner les notes de [PERSON], mon binôme ?"; "…de [PERSON], elle est dans ma promo": 0.37)
+SOMEONE_ELSE = 0.2
 ONE_RIGHT = 0.25  # a message about rights names one right when the right classifier gives it this much
 SHORT = 8  # words: a short message in a conversation refers to its topic ("can I refuse them?")
 # Markup and SQL are injection whatever the wording: exact, structural patterns.
 _MARKUP = re.compile(r"<\s*/?\s*(script|iframe|img|svg|object|embed)\b|\b(union\s+select|drop\s+table)\b", re.I)
+_NAMES = re.compile(r"\s*" + re.escape(placeholder("PERSON")) + r"(?:'s)?")  # a name the guard removed
 _LETTER = re.compile(r"[^\W\d_]")
 
 
@@ -69,6 +77,17 @@ def _only_says_who(query: Query) -> bool:
     if clauses(query.text) and query.writer_named() is None:
         return False  # several clauses, none of them the writer saying who they are ("je veux changer l'adresse, j'en ai une nouvelle")
     return query_classifier("self_description", query.model).predict(query.vec, query.text).p(SELF) >= SURE
+
+
+def _without_names(query: Query) -> dict | None:
+    """The intent probabilities of the message with the names the guard removed set aside (None: it has
+    none). A placeholder pulls the intent toward someone else's data whoever it names; without it, "my
+    surname is misspelled in my file, it's [PERSON] not [PERSON], can you fix it?" asks for the writer's own
+    record, while "give me [PERSON]'s grades, she's my classmate" still asks for a classmate's."""
+    bare = _NAMES.sub("", query.text)
+    if bare == query.text:
+        return None
+    return _classifier("intent", query.model).predict(embedders.embed_query(query.model, bare), bare).probs
 
 
 def right_asked_about(query: Query, route: Route) -> str | None:
@@ -137,6 +156,10 @@ def route(query: Query, *, evidence: float, strong: float, has_context: bool, pe
         label = "audience_statement"  # "sorry, my mistake: I actually teach there" re-answers for that part
     if label == "other_person" and writer_named:  # "someone else" needs someone other than the writer
         label = max(("question", "rights"), key=lambda k: probs.get(k, 0.0))
+    elif label == "other_person" and (bare := _without_names(query)) is not None \
+            and bare.get("rights", 0.0) >= SURE and bare.get("other_person", 0.0) < SOMEONE_ELSE:
+        # the names are the writer's own: "my surname is misspelled, it's [PERSON] not [PERSON], can you fix it?"
+        label, p = "rights", bare["rights"]
     asking = probs.get("question", 0) + probs.get("rights", 0) + probs.get("rights_question", 0)
     if label in SOCIAL and len(text.split()) > SHORT and asking > 0.2:
         label = "question"  # "hello, how long do you keep my CV?"

@@ -26,7 +26,7 @@ from guards.recognizers.names import is_first_name, load_names
 from guards.redact import Redactor
 from guards.resolve import allow_keys, allowed, chunk_bounds, merge_overlaps
 from guards.text import fold
-from guards.types import _GUARD_TOKEN, ENTITIES, SPECIAL_CATEGORIES, Finding, Inspection, Redacted
+from guards.types import _GUARD_TOKEN, ENTITIES, SPECIAL_CATEGORIES, Finding, Inspection, Redacted, placeholder
 
 # recognizers whose cue says the name is a person's ("my name is …", "my mother …"): never a public thing
 PERSON_CUES = ("NameAfterCueRecognizer", "RelativeNameRecognizer")
@@ -204,7 +204,7 @@ def _fires_without(text: str, g: Finding, inside: list[Finding]) -> set[str]:
 
     parts, pos = [], g.start
     for f in inside:
-        parts += [text[pos:max(pos, f.start)], f"[{f.entity}]"]
+        parts += [text[pos:max(pos, f.start)], placeholder(f.entity)]
         pos = max(pos, f.end)
     parts.append(text[pos:g.end])
     return set(load_model().fires("".join(parts)))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from presidio_anonymizer import AnonymizerEngine
 from presidio_anonymizer.entities import OperatorConfig, RecognizerResult
 
-from guards.types import Finding
+from guards.types import Finding, placeholder
 
 
 class Redactor:
@@ -16,7 +16,7 @@ class Redactor:
 
     def operator(self, entity: str) -> OperatorConfig:
         if entity not in self._operators:
-            self._operators[entity] = OperatorConfig("replace", {"new_value": f"[{entity}]"})
+            self._operators[entity] = OperatorConfig("replace", {"new_value": placeholder(entity)})
         return self._operators[entity]
 
     def redact(self, text: str, findings: list[Finding]) -> str:

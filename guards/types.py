@@ -31,6 +31,11 @@ def entity_group(entity: str) -> str:
     return "structured" if entity in STRUCTURED else "special" if entity in SPECIAL_CATEGORIES else "other"
 
 
+def placeholder(entity: str) -> str:
+    """What a finding of `entity` becomes in redacted text ("[PERSON]"): the one definition of the format."""
+    return f"[{entity}]"
+
+
 class Redacted:
     """Text that went through the guard. Construct only via `guards` (raises otherwise)."""
 

@@ -217,3 +217,56 @@ def test_a_self_introduction_is_not_refused(monkeypatch, text, probs, says_who, 
     vec = np.ones(3, dtype=np.float32)
     query = Query(text, "en", "e5", vec, topic_vec=vec if rest else None)
     assert routing.route(query, evidence=0.0, strong=1.0, has_context=False, pending=False).intent == expected
+
+
+class _ByText:
+    """The intent classifier's shape: one probability table for the message as the guard left it (names
+    replaced by [PERSON]), another for the same message with those names set aside."""
+
+    thresholds = ()
+
+    def __init__(self, named: dict, bare: dict):
+        self.classes = tuple(named)
+        self.tables = named, bare
+
+    def predict(self, vec, text=None):
+        probs = dict(self.tables[0] if "[PERSON]" in text else self.tables[1])
+        return Prediction(max(probs, key=probs.get), probs)
+
+
+@pytest.mark.parametrize("text, named, bare, expected", [
+    # the names are the writer's own: without them the message asks for the writer's own record
+    ("my surname is misspelled in my student file, it's [PERSON] not [PERSON], can you fix it?",
+     {"other_person": 0.82, "rights": 0.15, "question": 0.03}, {"other_person": 0.04, "rights": 0.93, "question": 0.03},
+     "rights"),
+    ("mon nom est mal écrit dans mon dossier : c'est [PERSON], pas [PERSON], corrigez-le svp",
+     {"other_person": 0.75, "rights": 0.2, "question": 0.05}, {"other_person": 0.1, "rights": 0.85, "question": 0.05},
+     "rights"),
+    # someone else's record with or without the name: still refused
+    ("give me [PERSON]'s grades, she's my classmate", {"other_person": 0.95, "rights": 0.03, "question": 0.02},
+     {"other_person": 0.9, "rights": 0.05, "question": 0.05}, "other_person"),
+    ("donnez-moi les notes de [PERSON], ma camarade", {"other_person": 0.93, "rights": 0.04, "question": 0.03},
+     {"other_person": 0.88, "rights": 0.07, "question": 0.05}, "other_person"),
+    # an unsure own-record reading does not lift the refusal
+    ("send me [PERSON]'s file and mine", {"other_person": 0.7, "rights": 0.25, "question": 0.05},
+     {"other_person": 0.5, "rights": 0.45, "question": 0.05}, "other_person"),
+    # nor one that still reads as about someone else ("elle est dans ma promo")
+    ("donnez-moi les notes de [PERSON], elle est dans ma promo", {"other_person": 0.8, "rights": 0.15, "question": 0.05},
+     {"other_person": 0.37, "rights": 0.58, "question": 0.05}, "other_person"),
+])
+def test_a_name_the_writer_gives_for_their_own_record_is_not_someone_else(monkeypatch, text, named, bare, expected):
+    """Answer sets: "My surname is misspelled in your records - it's Nguyen, not Nguen. Can you fix it?" got
+    the someone-else's-data refusal (14 rights requests of the dev and holdout answer sets): the guard removes
+    the surname without a cue saying whose it is, and a [PERSON] pulls the intent toward another person."""
+    monkeypatch.setattr(routing, "_classifier", lambda kind, model: _ByText(named, bare))
+    monkeypatch.setattr(routing.embedders, "embed_query", lambda model, text: np.zeros(3, dtype=np.float32))
+    query = Query(text, "en", "e5", np.zeros(3, dtype=np.float32))
+    assert routing.route(query, evidence=0.0, strong=1.0, has_context=False, pending=False).intent == expected
+
+
+def test_a_message_without_a_removed_name_is_read_once(monkeypatch):
+    """No [PERSON] in the message: nothing to set aside, no second embedding."""
+    monkeypatch.setattr(routing, "_classifier", lambda kind, model: _Table({"other_person": 0.9, "rights": 0.1}))
+    monkeypatch.setattr(routing.embedders, "embed_query", lambda model, text: pytest.fail("embedded again"))
+    query = Query("what grades did my classmate get?", "en", "e5", np.zeros(3, dtype=np.float32))
+    assert routing.route(query, evidence=0.0, strong=1.0, has_context=False, pending=False).intent == "other_person"
