@@ -26,7 +26,15 @@ from guards.recognizers.names import is_first_name, load_names
 from guards.redact import Redactor
 from guards.resolve import allow_keys, allowed, chunk_bounds, merge_overlaps
 from guards.text import fold
-from guards.types import _GUARD_TOKEN, ENTITIES, SPECIAL_CATEGORIES, Finding, Inspection, Redacted, placeholder
+from guards.types import (
+    _GUARD_TOKEN,
+    ENTITIES,
+    SPECIAL_CATEGORIES,
+    Finding,
+    Inspection,
+    Redacted,
+    placeholder,
+)
 
 # recognizers whose cue says the name is a person's ("my name is …", "my mother …"): never a public thing
 PERSON_CUES = ("NameAfterCueRecognizer", "RelativeNameRecognizer")
