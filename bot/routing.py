@@ -45,9 +45,10 @@ OTHER_CONTROLLER_SURE = 0.8
 SAYS_WHO = 0.02
 # A message read as about someone else's data, with names the guard removed that no cue gives as the writer's, is the
 # writer's own rights request when, read without those names, it is one (SURE) and someone else is unlikely (below
-# this). Answer and dialogue sets, the 84 such messages: the 16 rights requests read someone else at most 0.13 once
-# the names were set aside; the 3 refusals that then read as rights requests at 0.3 or more, at least 0.22
-# ("vous pouvez me donner les notes de [PERSON], mon binôme ?"; "…de [PERSON], elle est dans ma promo": 0.37)
+# this). All answer sets and dialogue sets 1-38 hold 117 such messages: without the names, the 17 rights requests
+# among them read as rights requests at 0.50-0.96 and as someone else's at most 0.13; one refusal, an override naming
+# an apprentice, reads rights 0.51 / someone else 0.03 and is taken too. The bound keeps "donnez-moi les notes de
+# [PERSON], elle est dans ma promo" refused (rights 0.58, someone else 0.37 without the name).
 SOMEONE_ELSE = 0.2
 ONE_RIGHT = 0.25  # a message about rights names one right when the right classifier gives it this much
 SHORT = 8  # words: a short message in a conversation refers to its topic ("can I refuse them?")

@@ -256,7 +256,7 @@ class _ByText:
 ])
 def test_a_name_the_writer_gives_for_their_own_record_is_not_someone_else(monkeypatch, text, named, bare, expected):
     """Answer sets: "My surname is misspelled in your records - it's Nguyen, not Nguen. Can you fix it?" got
-    the someone-else's-data refusal (14 rights requests of the dev and holdout answer sets): the guard removes
+    the someone-else's-data refusal (14 rights requests of the answer sets up to AJ): the guard removes
     the surname without a cue saying whose it is, and a [PERSON] pulls the intent toward another person."""
     monkeypatch.setattr(routing, "_classifier", lambda kind, model: _ByText(named, bare))
     monkeypatch.setattr(routing.embedders, "embed_query", lambda model, text: np.zeros(3, dtype=np.float32))
