@@ -13,7 +13,7 @@ from pathlib import Path
 from evals import guard_metrics, stats
 from evals.guard_dataset import DATASET, load_guard_set
 from evals.results import Metric, SuiteResult
-from guards.types import entity_group
+from guards.types import entity_group, placeholder
 
 WORST = 15
 
@@ -99,7 +99,7 @@ def _mask(rec: dict) -> str:
     out, pos = [], 0
     for g in sorted(rec["spans"], key=lambda s: s["start"]):
         if g["start"] >= pos:
-            out += [rec["text"][pos:g["start"]], f"[{g['entity']}]"]
+            out += [rec["text"][pos:g["start"]], placeholder(g["entity"])]
             pos = g["end"]
     out.append(rec["text"][pos:])
     return "".join(out)
