@@ -53,7 +53,7 @@ def respond(query: Query, state: State, retriever: Retriever, *, audience_hint: 
     said = bool(writer) or state.pending is not None \
         or r.intent == "audience_statement"
     said_before = state.audience if state.audience_said else None
-    if named and (said or not state.audience_said):
+    if conversation.moves_visitor(state, named, said, retriever.topic_parts):
         # who the visitor is: once they have said it, a question about another part does not change it
         state.audience, state.audience_said = named, said
     if r.intent == "assistant":

@@ -8,6 +8,7 @@ from bot.conversation import (
     MemoryStateStore,
     State,
     Topic,
+    moves_visitor,
     part_for_question,
     reanswer_for,
     remember,
@@ -187,6 +188,24 @@ def test_a_part_about_a_topic_is_not_another_group_of_people(message, named, int
     assert part_for_question(state, named, intent, None, frozenset({"cctv"})) == "cctv"
     if intent == "question":  # a group of people named as a full question's topic still stays with the visitor
         assert part_for_question(state, "partners", intent, None, frozenset({"cctv"})) is None
+
+
+@pytest.mark.parametrize("message, named, said", [
+    ("and the info I typed in when registering for the open day?", "prospects", False),
+    ("et les infos que j'ai données pour m'inscrire à la journée portes ouvertes ?", "prospects", False),
+    ("please restrict the processing of my open day registration data", "prospects", False),
+    ("je suis étudiant à l'ECE, et mes données de scolarité ?", "students", True),
+])
+def test_after_a_topic_part_the_next_group_named_is_who_the_visitor_is(message, named, said):
+    """Blind dialogue set 40: "I mean the camera footage from when I came on campus for an open day" said
+    what the question was about, not who the visitor is; "and the info I typed in when registering for the open
+    day?" was then answered from the CCTV part, and so was every question after it."""
+    state = _state(audience="cctv", audience_said=True)
+    assert part_for_question(state, named, "question", None, frozenset({"cctv"})) == named
+    assert moves_visitor(state, named, said, frozenset({"cctv"}))
+    assert not moves_visitor(state, None, said, frozenset({"cctv"}))  # a message naming no part changes nothing
+    people = _state(audience="alumni", audience_said=True)  # a group of people the visitor said stays theirs
+    assert moves_visitor(people, named, said, frozenset({"cctv"})) == said
 
 
 @pytest.mark.parametrize("message", ["what's it for?", "et ça sert à quoi ?"])

@@ -82,6 +82,36 @@ def test_a_topic_part_applies_whoever_the_visitor_is(engine, lang, turns):
         [c.section_id for c in a.citations]
 
 
+@pytest.mark.parametrize("lang, turns", [
+    ("en", ["Who do you share my data with?", "I mean the camera footage from when I came on campus for an open day",
+            "and the info I typed in when registering for the open day?", "what's the legal basis for that one?"]),
+    ("fr", ["Vous partagez mes données avec qui ?", "je parle des images des caméras quand je suis venue à la journée "
+            "portes ouvertes", "et les infos que j'ai remplies pour m'inscrire à la journée portes ouvertes ?",
+            "c'est quoi la base légale pour ça ?"]),
+])
+def test_after_a_topic_part_the_visitors_own_part_takes_over(engine, lang, turns):
+    """Round 27 (blind dialogue set 40): once the visitor had said the question was about the camera footage,
+    the CCTV part held the conversation; the open-day registration and its legal basis were answered from it."""
+    a = converse(engine, lang, turns)
+    assert a.kind == "answer" and {c.section_id.split("/")[0] for c in a.citations} == {"prospects"}, \
+        [c.section_id for c in a.citations]
+
+
+@pytest.mark.parametrize("lang, turns", [
+    ("en", ["I work at one of your schools. How long do you keep my payslips?",
+            "who has access to all that apart from the school?", "what exactly do you use my data for?"]),
+    ("fr", ["je suis salarié d'une de vos écoles. Vous gardez mes fiches de paie combien de temps ?",
+            "qui a accès à tout ça à part l'école ?", "vous utilisez mes données pour quoi exactement ?"]),
+])
+def test_a_new_question_in_a_small_part_finds_that_parts_answer(engine, lang, turns):
+    """Round 27 (dialogue sets 1-40): read with the earlier question, "vous utilisez mes données pour quoi
+    exactement ?" had 2 staff units among the policy's 80 nearest, the purposes list not one of them, and the
+    staff member was told the policy does not say. The part's own nearest units are candidates now."""
+    a = converse(engine, lang, turns)
+    assert a.kind == "answer" and "staff/II-purposes" in [c.section_id for c in a.citations], \
+        (a.kind, [c.section_id for c in a.citations])
+
+
 @pytest.mark.parametrize("lang, message, part", [
     ("en", "I teach evening classes at INSEEC as an outside speaker", "staff"),
     ("fr", "je donne des cours du soir à l'ESCE comme intervenant extérieur", "staff"),

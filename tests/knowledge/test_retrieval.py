@@ -26,6 +26,27 @@ def test_an_audience_restriction_keeps_that_part_and_the_shared_ones(fake_kb):
     assert hits and {h.unit.audience for h in hits} <= {"alumni", "general", "cookies"}
 
 
+@pytest.mark.parametrize("lang, question, part", [
+    ("en", "how do I turn off cookies in my browser", "staff"),
+    ("fr", "comment désactiver les cookies dans mon navigateur", "staff"),
+    ("en", "who is the publisher of this website", "cctv"),
+    ("fr", "qui est l'éditeur de ce site", "cctv"),
+])
+def test_the_part_answered_for_always_has_candidates(fake_kb, lang, question, part):
+    """Round 27: the nearest 80 units of the whole policy can hold almost none of the visitor's part, and an
+    answer restricted to that part then found nothing ("the policy does not say"). The part's own nearest units
+    join the candidates whenever the question is answered for it."""
+    from knowledge.retrieve import PART_CANDIDATES
+
+    _, retriever = fake_kb
+    q = analyse(question, lang)
+    size = sum(u.audience == part for u in retriever.units)
+    named = [h for h in retriever.rank(q, k=len(retriever.units), named=part) if h.unit.audience == part]
+    assert len(named) >= min(PART_CANDIDATES, size)
+    unnamed = [h for h in retriever.rank(q, k=len(retriever.units)) if h.unit.audience == part]
+    assert len(unnamed) < len(named)  # without a part the whole policy's nearest units decide, as before
+
+
 def test_search_returns_chunks_in_the_contract_shape(fake_kb):
     _, retriever = fake_kb
     hits = retriever.search(analyse("who hosts the website", "en"), k=3)
