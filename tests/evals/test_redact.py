@@ -44,6 +44,31 @@ def test_fail_closed(redactor):
     assert redactor.failures >= 1
 
 
+class _RedactsHandles:
+    """Redacts snake_case words, as the real guard's handle recognizer does ("rights_request")."""
+
+    class _Out:
+        failed = False
+
+        def __init__(self, text):
+            import re
+
+            self.text = re.sub(r"\b[a-z]+_[a-z]+\b", "[ID_NUMBER]", text)
+
+    def inspect(self, text, lang=None):
+        return self._Out(text)
+
+
+@pytest.mark.parametrize("why", ["kind answer instead of rights_request", "kind refusal instead of clarification",
+                                 "cited another audience's part (students)", "leaked EMAIL_ADDRESS"])
+def test_failure_classes_are_labels_and_stay_readable(why):
+    """Round 27: reports said "kind answer instead of [ID_NUMBER]": the guard read the kind rights_request as
+    a user handle. A failure's `why` is composed by the suites from labels only; the texts beside it are still
+    redacted."""
+    out = ReportRedactor(guard=_RedactsHandles()).deep({"id": "q1", "why": why, "got": "my login is jane_doe"})
+    assert out == {"id": "q1", "why": why, "got": "my login is [ID_NUMBER]"}
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(
     "text, lang, must_not_contain",
