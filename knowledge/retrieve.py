@@ -64,6 +64,7 @@ class Retriever:
         for c in self.chunks:
             self._by_section.setdefault(c.section_id, []).append(c)
         self.audiences = frozenset(a for a in self._audience.tolist() if a not in SHARED_AUDIENCES)
+        self._part_size = {a: int((self._audience == a).sum()) for a in self.audiences}
         # parts about a topic rather than a kind of visitor (`ask: false` in the profile, e.g. video
         # surveillance): they apply whoever the visitor is, like the shared parts
         self.topic_parts = frozenset(p.get("audience") for p in self.profile.get("parts") or []
@@ -109,16 +110,15 @@ class Retriever:
         if col is None:
             raise InputError(f"Knowledge base '{self.kb}' has no '{query.model}' vectors; re-run `privacybot ingest`.")
         vec = query.search_vec if query.search_vec is not None else query.topic
-        got = col.query(query_embeddings=[vec.tolist()], n_results=min(DENSE_CANDIDATES, len(self.units)),
-                        include=["distances"])
-        out = {self._pos[i]: 1.0 - float(d) for i, d in zip(got["ids"][0], got["distances"][0], strict=True)
-               if i in self._pos}
+
+        def nearest(n: int, **filters) -> dict[int, float]:
+            got = col.query(query_embeddings=[vec.tolist()], n_results=n, include=["distances"], **filters)
+            return {self._pos[i]: 1.0 - float(d) for i, d in zip(got["ids"][0], got["distances"][0], strict=True)
+                    if i in self._pos}
+
+        out = nearest(min(DENSE_CANDIDATES, len(self.units)))
         if part in self.audiences:  # the part answered for: its own nearest units too (PART_CANDIDATES)
-            size = int((self._audience == part).sum())
-            got = col.query(query_embeddings=[vec.tolist()], n_results=min(PART_CANDIDATES, size),
-                            where={"audience": part}, include=["distances"])
-            out.update({self._pos[i]: 1.0 - float(d) for i, d in zip(got["ids"][0], got["distances"][0], strict=True)
-                        if i in self._pos})
+            out.update(nearest(min(PART_CANDIDATES, self._part_size[part]), where={"audience": part}))
         return out
 
     def _headings(self, query: Query) -> dict[str, float]:

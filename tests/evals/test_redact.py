@@ -3,6 +3,8 @@ text the report shows a placeholder, never the text."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from evals.redact import PLACEHOLDER, ReportRedactor
@@ -51,8 +53,6 @@ class _RedactsHandles:
         failed = False
 
         def __init__(self, text):
-            import re
-
             self.text = re.sub(r"\b[a-z]+_[a-z]+\b", "[ID_NUMBER]", text)
 
     def inspect(self, text, lang=None):

@@ -9,6 +9,7 @@ import pytest
 
 from bot.cli import main
 from knowledge.query import analyse
+from knowledge.retrieve import PART_CANDIDATES
 
 
 def test_units_are_ranked_best_first_with_exact_offsets(fake_kb):
@@ -36,8 +37,6 @@ def test_the_part_answered_for_always_has_candidates(fake_kb, lang, question, pa
     """Round 27: the nearest 80 units of the whole policy can hold almost none of the visitor's part, and an
     answer restricted to that part then found nothing ("the policy does not say"). The part's own nearest units
     join the candidates whenever the question is answered for it."""
-    from knowledge.retrieve import PART_CANDIDATES
-
     _, retriever = fake_kb
     q = analyse(question, lang)
     size = sum(u.audience == part for u in retriever.units)
