@@ -34,7 +34,8 @@ GUARD_SETS = {"dev": "guard_set.jsonl", "holdout": "guard_holdout.jsonl", "blind
               "blind_w": "guard_blind_w.jsonl", "blind_x": "guard_blind_x.jsonl",
               "blind_y": "guard_blind_y.jsonl",
               "blind_z": "guard_blind_z.jsonl", "blind_aa": "guard_blind_aa.jsonl",
-              "blind_ab": "guard_blind_ab.jsonl"}
+              "blind_ab": "guard_blind_ab.jsonl", "blind_ac": "guard_blind_ac.jsonl",
+              "blind_ad": "guard_blind_ad.jsonl", "blind_ae": "guard_blind_ae.jsonl"}
 LANGS = ("en", "fr", "mixed")
 
 

@@ -215,6 +215,9 @@ SUITES: dict[str, Suite] = {s.name: s for s in (
     Suite("guard_blind_z", "guard", f"Guard — blind set Z ({H})", "guard_blind_z.jsonl", "Z", needs_index=False),
     Suite("guard_blind_aa", "guard", f"Guard — blind set AA ({H})", "guard_blind_aa.jsonl", "AA", needs_index=False),
     Suite("guard_blind_ab", "guard", f"Guard — blind set AB ({H})", "guard_blind_ab.jsonl", "AB", needs_index=False),
+    Suite("guard_blind_ac", "guard", f"Guard — blind set AC ({H})", "guard_blind_ac.jsonl", "AC", needs_index=False),
+    Suite("guard_blind_ad", "guard", f"Guard — blind set AD ({H})", "guard_blind_ad.jsonl", "AD", needs_index=False),
+    Suite("guard_blind_ae", "guard", f"Guard — blind set AE ({H})", "guard_blind_ae.jsonl", "AE", needs_index=False),
 )}
 
 

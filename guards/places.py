@@ -10,13 +10,15 @@ town there:
 - a name beside a street, room or building noun of the guard's lexicons ("boulevard de Sébastopol",
   "salle Mandela", "the Jaurès wing") or after a postcode ("75015 Paris": an address, whose own
   recognizer decides);
-- a name beside a listed first name or surname written with a capital ("Martin Luther", "Clark Tibbs")."""
+- a name beside a listed first name or surname written with a capital ("Martin Luther", "Clark Tibbs");
+- a name inside a date expression of `guards/dates.py` ("on March 15th", "le 3 Mai 2025"): a month there."""
 
 from __future__ import annotations
 
 import re
 from functools import cache
 
+from guards.dates import candidates as date_candidates
 from guards.errors import ModelMissingError
 from guards.text import fold, sentence_bounds
 from guards.words import is_common_word
@@ -51,6 +53,7 @@ def candidates(text: str) -> list[tuple[int, int]]:
     names = gazetteer()
     words = [(m.start(), m.end()) for m in _WORD.finditer(text)]
     starts = {a for a, _ in sentence_bounds(text)} | {0}
+    dates = date_candidates(text)
     out, i = [], 0
     while i < len(words):
         for n in range(min(MAX_WORDS, len(words) - i), 0, -1):
@@ -62,7 +65,7 @@ def candidates(text: str) -> list[tuple[int, int]]:
                 continue
             if not span[:1].isupper() and len(span) < MIN_LOWER:
                 continue
-            if _in_a_name(text, words, i, i + n):
+            if _in_a_name(text, words, i, i + n) or any(s <= a and b <= e for s, e in dates):
                 break
             out.append((a, b))
             i += n - 1

@@ -45,7 +45,8 @@ def _words(items: list[str]) -> str:
 def _patterns() -> dict:
     where = "guards/lexicons/address.yaml"
     data = load_mapping(LEXICON_DIR / "address.yaml", "address vocabulary", required=("street_types", "cues"))
-    types = rf"(?:{_words(word_list(data, 'street_types', where))})\.?(?![\w])"
+    # not before an apostrophe: "c'est", "l'école" are elided French words, not the street abbreviations "C/", "l."
+    types = rf"(?:{_words(word_list(data, 'street_types', where))})(?:\.(?![\w])|(?![\w'’]))"
     suffixes = _words(word_list(data, "street_suffixes", where))
     strong_units = _words(word_list(data, "units_strong", where))
     weak_units = _words(word_list(data, "units_weak", where))

@@ -7,9 +7,11 @@ import re
 
 from guards.dates import MONTHS as _MONTHS
 from guards.lexicon import load_lexicon
+from guards.persons import listed_name
 from guards.recognizers.base import GuardRecognizer
-from guards.recognizers.names import is_first_name, load_names
+from guards.recognizers.names import PARTICLES, is_first_name, load_names
 from guards.text import fold
+from guards.words import is_common_word
 
 DATE = re.compile(
     rf"(?<![\w/.\-])(?:\d{{1,2}}[/.\-]\d{{1,2}}[/.\-](?:19|20)?\d{{2}}|(?:19|20)\d{{2}}-\d{{1,2}}-\d{{1,2}}"
@@ -193,3 +195,28 @@ class RelativeNameRecognizer(NameAfterCueRecognizer):
 
     def find(self, text):
         yield from _CuedRecognizer.find(self, text)
+
+    def value_after(self, text, cue):
+        """A capitalised name, or a lower-case one ("ma fille yasmine el amrani est née…", round 28): a listed
+        first name that is no ordinary word, then the words after it up to the first ordinary word (a listed
+        surname or a particle before another word stays; an unknown word after a first name is taken for a surname)."""
+        span = _CuedRecognizer.value_after(self, text, cue)
+        if span is not None:
+            return span
+        m = _LOWER_NAME.match(text, cue.end())
+        if not m:
+            return None
+        words = m.group(1).split(" ")
+        first, common = load_names()
+        if not is_first_name(words[0], first) or fold(words[0]) in common or fold(words[0]) in self.STOPWORDS:
+            return None
+        kept = 1
+        for k, word in enumerate(words[1:], start=1):
+            key = fold(word)
+            if key in PARTICLES and k + 1 < len(words):
+                continue
+            if key in self.STOPWORDS or len(key) < 3 or (is_common_word(word) and not listed_name(word)):
+                break
+            kept = k + 1
+        value = " ".join(words[:kept])
+        return m.start(1), m.start(1) + len(value)

@@ -16,6 +16,9 @@ ADDRESSES = [
     ("fr", "Mon adresse : Bât. C, 4 allée des Tilleuls, 33000 Bordeaux", "Bât. C, 4 allée des Tilleuls, 33000 Bordeaux"),
     ("en", "Jan Novak\n\n4844 Søndergade 52\n Apt. 656\n Brønderslev\n\n Denmark 35018", "4844 Søndergade 52\n Apt. 656\n Brønderslev\n\n Denmark 35018"),
     ("en", "Please write to my son at PSC 0413, Box 8144\nAPO AA 42323", "PSC 0413, Box 8144\nAPO AA 42323"),
+    # an elided French word after the address is not the street abbreviation "c" ("c'est", round 28)
+    ("fr", "j'habite au 12 rue des Lilas 75011 Paris c'est loin du campus ?", "12 rue des Lilas 75011 Paris"),
+    ("en", "my new address is 14 Calle Mayor, Madrid, c'est bien noté ?", "14 Calle Mayor, Madrid"),
 ]
 
 
@@ -33,6 +36,8 @@ def test_street_addresses_are_redacted_whole(stub_guard, lang, text, address):
     ("fr", "La salle B-204 et le code du cours MKT-301 sont sur l'emploi du temps."),
     ("fr", "Le campus de la rue est fermé 3 semaines en août."),
     ("en", "Room 204 is where the exam takes place."),
+    ("fr", "le numéro 01 40 09 30 00 des mentions légales c'est l'hébergeur ?"),
+    ("fr", "il reste 2 places en master finance c'est ça ?"),
 ])
 def test_numbers_and_streets_words_alone_are_no_address(stub_guard, lang, text):
     assert "STREET_ADDRESS" not in stub_guard.inspect(text, lang).entities
@@ -114,6 +119,9 @@ CUED_NAMES = [
     ("fr", "le prof de droit Mr garnier m'a dit que je devais refaire le dossier", "garnier"),
     ("en", "Hi my name is Rose Garden (yes really), applicant for Sup de Pub", "Rose Garden"),
     ("fr", "mon mari Karim Benzema (pas le footballeur) veut venir à la journée portes ouvertes", "Karim Benzema"),
+    # a relative's name in lower case, hyphenated or with a particle (round 28)
+    ("en", "my wife anne-sophie moreau-leclerc works in admissions, can she see my file?", "anne-sophie moreau-leclerc"),
+    ("fr", "ma fille samira el idrissi est en L1, je peux voir ses notes ?", "samira el idrissi"),
 ]
 
 
@@ -125,6 +133,8 @@ def test_names_given_with_a_cue_are_redacted_whatever_they_look_like(stub_guard,
 
 
 @pytest.mark.parametrize("lang, text", [
+    ("en", "my son is starting in september, when do classes begin?"),
+    ("fr", "ma fille a eu son bac, elle peut candidater en bachelor ?"),
     ("en", "the rose garden behind the campus is lovely, is it open to visitors?"),
     ("fr", "je suis marchand de journaux le week-end, ça compte comme job étudiant ?"),
     ("fr", "M. le directeur a dit que les notes sortent vendredi"),

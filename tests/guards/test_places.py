@@ -42,6 +42,9 @@ def test_a_campus_or_a_destination_stays_in_clear(lang, text, place):
     ("I moved here from Reading last year", ["Reading"]),   # the same word as a town, capitalised mid-sentence
     ("je viens de saint-priest", ["saint-priest"]),          # a town that is no ordinary word, in lower case
     ("ma tante habite à Sant Julià de Lòria", ["Sant Julià de Lòria"]),  # the longest name wins
+    ("Open day on March 15th: do you take photos?", []),      # a month in a date, not the town of March
+    ("la JPO du samedi 15 Mars 2025 à Lyon", ["Lyon"]),       # the same in French, the town beside it kept
+    ("I grew up in March, Cambridgeshire", ["March"]),       # the town, with no date around it
 ])
 def test_gazetteer_candidates(text, found):
     assert [text[a:b] for a, b in candidates(text)] == found
