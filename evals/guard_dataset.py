@@ -35,7 +35,8 @@ GUARD_SETS = {"dev": "guard_set.jsonl", "holdout": "guard_holdout.jsonl", "blind
               "blind_y": "guard_blind_y.jsonl",
               "blind_z": "guard_blind_z.jsonl", "blind_aa": "guard_blind_aa.jsonl",
               "blind_ab": "guard_blind_ab.jsonl", "blind_ac": "guard_blind_ac.jsonl",
-              "blind_ad": "guard_blind_ad.jsonl", "blind_ae": "guard_blind_ae.jsonl"}
+              "blind_ad": "guard_blind_ad.jsonl", "blind_ae": "guard_blind_ae.jsonl",
+              "blind_af": "guard_blind_af.jsonl"}
 LANGS = ("en", "fr", "mixed")
 
 

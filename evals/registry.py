@@ -218,6 +218,7 @@ SUITES: dict[str, Suite] = {s.name: s for s in (
     Suite("guard_blind_ac", "guard", f"Guard — blind set AC ({H})", "guard_blind_ac.jsonl", "AC", needs_index=False),
     Suite("guard_blind_ad", "guard", f"Guard — blind set AD ({H})", "guard_blind_ad.jsonl", "AD", needs_index=False),
     Suite("guard_blind_ae", "guard", f"Guard — blind set AE ({H})", "guard_blind_ae.jsonl", "AE", needs_index=False),
+    Suite("guard_blind_af", "guard", f"Guard — blind set AF ({H})", "guard_blind_af.jsonl", "AF", needs_index=False),
 )}
 
 

@@ -76,6 +76,9 @@ NEW = [
     # the value a clause after its cue (round 23: up to ten words, was six)
     ("en", "I lost the PIN of my gym locker last week, I think it was 5830", "SECRET", "5830"),
     ("fr", "j'ai oublié le code de mon casier au gymnase, je crois que c'était 4172", "SECRET", "4172"),
+    # the short names people type: "pw", the card's "crypto" (round 28; digits only after "crypto")
+    ("fr", "still can't log in, pw is Tulipe#1987, it says invalid", "SECRET", "Tulipe#1987"),
+    ("en", "ma carte 4970 1000 0000 0006 exp 08/27 crypto 318, le paiement échoue", "SECRET", "318"),
     ("fr", "ok so my email is lucy88 at gmail dot com", "EMAIL_ADDRESS", "lucy88 at gmail dot com"),
     ("en", "mon mail : paul point martin arobase free point fr", "EMAIL_ADDRESS", "paul point martin arobase free point fr"),
     ("fr", "reach me at j.doe [at] outlook [dot] com", "EMAIL_ADDRESS", "j.doe [at] outlook [dot] com"),
@@ -92,6 +95,8 @@ NEW = [
     ("en", "The policy was updated on 31/10/2024 and in 2019-2020.", "ID_NUMBER", None),
     ("fr", "Le capital est de 9 041 900 euros.", "ID_NUMBER", None),
     ("en", "The course code is MKT-301.", "SECRET", None),
+    ("en", "Is there a crypto course in the MSc 2025 programme?", "SECRET", None),
+    ("fr", "Vous acceptez le paiement en crypto pour les frais de 2026 ?", "SECRET", None),
     ("fr", "Comment sont protégés les mots de passe sur vos sites ?", "SECRET", None),
     ("en", "How are passwords protected on your websites?", "SECRET", None),
     ("fr", "Le code postal 75015 est-il celui du DPO ?", "SECRET", None),
