@@ -80,8 +80,8 @@ def _up_to_date(kb_dir: Path, kb: str, wanted: dict) -> dict | None:
         store.check_files(kb_dir.resolve(), manifest, kb)  # a build changed since: rebuilt, as load says
     except KnowledgeError:
         return None
-    keys = ("format", "content_sha256", "profile_sha256", "parser", "chunker", "units_version", "models", "reference",
-            "labelled", "unanswerable_sha256")
+    keys = ("format", "content_sha256", "profile_sha256", "parser", "chunker", "units_version", "sections_version",
+            "models", "reference", "labelled", "unanswerable_sha256")
     return manifest if all(manifest.get(k) == wanted.get(k) for k in keys) else None
 
 
@@ -157,7 +157,8 @@ def _build(build: Path, kb: str, text: str, chunks, unit_list, public, profile: 
                 section_of = {u.unit_id: u.section_id for u in unit_list}
                 rows, kinds = sections.examples([[section_of[u] for u in q.units] for q in asked])
                 if sections.trainable(kinds):
-                    sections.save(sections.fit(model, qvecs[rows], kinds), build, model)
+                    sections.save(sections.fit(model, qvecs[rows], kinds, [asked[r].question for r in rows]),
+                                  build, model)
             if negatives:  # near-topic questions the policy does not answer (knowledge.answerable)
                 n_metas = [{"lang": str(r.get("lang", "en"))} for r in negatives]
                 n_ids, nvecs = _question_collection(client, manifest["build_id"], model, "n",
@@ -213,11 +214,11 @@ def ingest(source: Path | None = None, kb: str | None = None, *, root: Path, def
     t0 = time.perf_counter()
     kb = kb_name_for(source, kb, default_kb)
     src = load_source(source)
-    sections, parser_name, prof = parse(src, profile, embed=lambda t: embedders.embed_documents("minilm", t))
-    chunks = chunking.chunk_sections(src.text, sections, kb)
+    parsed, parser_name, prof = parse(src, profile, embed=lambda t: embedders.embed_documents("minilm", t))
+    chunks = chunking.chunk_sections(src.text, parsed, kb)
     if not chunks:
         raise InputError(f"No text could be indexed from {src.path.name}; check that it contains the policy text.")
-    context = chunking.context_of(sections)
+    context = chunking.context_of(parsed)
     unit_list = units.split_all(chunks, lambda c: context.get(c.section_id, ""))
     profile_text = yaml.safe_dump(prof.data, sort_keys=True)
     import hashlib
@@ -226,7 +227,7 @@ def ingest(source: Path | None = None, kb: str | None = None, *, root: Path, def
         "format": store.FORMAT_VERSION, "kb": kb, "source": str(src.path.resolve()), "source_kind": src.kind,
         "content_sha256": src.sha256, "profile": prof.name,
         "profile_sha256": hashlib.sha256(profile_text.encode()).hexdigest(), "parser": parser_name,
-        "chunker": chunking.VERSION, "units_version": units.VERSION,
+        "chunker": chunking.VERSION, "units_version": units.VERSION, "sections_version": sections.VERSION,
         "models": {m: embedders.get(m).version for m in MODELS},
         "reference": {m: _file_sha(query.MODELS_DIR / f"reference-{m}.npz") for m in MODELS},
         "labelled": _file_sha(labelled.path_of(prof.data)) if labelled.path_of(prof.data) else "",

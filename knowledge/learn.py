@@ -164,7 +164,8 @@ def _kind_classifiers(cases: list[Case], qvecs: np.ndarray, model: str) -> list:
                                            for n in mine])
         if not sections.trainable(labels):
             continue
-        fitted = sections.out_of_fold(qvecs[mine], [cases[n].question for n in mine], rows_, labels, model)
+        questions = [cases[n].question for n in mine]
+        fitted = sections.out_of_fold(qvecs[mine], questions, rows_, labels, model, texts=questions)
         for j, n in enumerate(mine):
             out[n] = fitted[j]
     return out
@@ -196,7 +197,7 @@ def rows(cases: list[Case], model: str, by_group: bool = False):
                                 shared=np.isin(auds, ("general", "cookies")),
                                 hub=hub[idx] if hub is not None else None,
                                 asked=np.array([asked.get(int(i), (0.0, 0.0)) for i in idx], dtype=np.float32),
-                                kind_p=sections.unit_probs(kinds[n], raw, c.sections[idx]))
+                                kind_p=sections.unit_probs(kinds[n], raw, c.sections[idx], case.question))
         labels = np.array([i in case.positive for i in idx], dtype=np.float32)
         out.append((case, idx, d, b, feats, labels))
     return out

@@ -173,7 +173,8 @@ class Retriever:
                                 named=(auds == named) if named else None, shared=np.isin(auds, SHARED_AUDIENCES),
                                 hub=np.asarray(hub, dtype=np.float32)[idx] if hub else None,
                                 asked=np.array([asked.get(int(i), (0.0, 0.0)) for i in idx], dtype=np.float32),
-                                kind_p=sections.unit_probs(self.index.section_kinds.get(query.model), query.topic, secs))
+                                kind_p=sections.unit_probs(self.index.section_kinds.get(query.model), query.topic, secs,
+                                                            query.text))
         scores = weights.score(feats)
         order = np.argsort(-scores)[:k]
         votes, kind_p = ranker.SIGNALS.index("asked_max"), ranker.SIGNALS.index("kind_p")

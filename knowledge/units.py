@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from knowledge.text import lines as _lines
 from knowledge.types import Chunk
 
-VERSION = "units-v6"  # v6: a list item's later sentence that depends on its first ("For example, …") quotes it; v5: a list item's second sentence ending with ":" stays an item; v4: an example after a list item carries that item; v3: a list cut by a chunk boundary is one list again
+VERSION = "units-v7"  # v7: a label's quote runs over all its short value lines (the host's address); v6: a list item's later sentence that depends on its first ("For example, …") quotes it; v5: a list item's second sentence ending with ":" stays an item; v4: an example after a list item carries that item; v3: a list cut by a chunk boundary is one list again
 _SENT_SPLIT = re.compile(r"(?<=[.!?;])\s+(?=[A-Z“\"(«])")
 _BULLET = re.compile(r"^\s*(?:[•\-*–]|\d+[.)])\s+")
 _BREADCRUMB = re.compile(r"^\s*[\w' -]{1,30}\s[»›>]\s")
@@ -101,7 +101,8 @@ def split(chunk: Chunk, context: str = "") -> list[Unit]:
                 raw.append((kind, a + offset + x, a + offset + y))
                 if m and n:
                     continued.add(a + offset + x)
-    raw = _merge_labels(text, raw)
+    values_end: dict[int, int] = {}  # a label's start -> the end of its last value line
+    raw = _merge_labels(text, raw, values_end)
     units: list[Unit] = []
     for i, (kind, a, b) in enumerate(raw):
         piece = text[a:b]
@@ -109,7 +110,9 @@ def split(chunk: Chunk, context: str = "") -> list[Unit]:
             continue
         qa, qb, extra = a, b, ""
         ga, gb = _group(text, raw, i)
-        if piece.rstrip().endswith(":") and kind != "label" and a not in continued:
+        if kind == "label":
+            qb = values_end.get(a, b)
+        elif piece.rstrip().endswith(":") and a not in continued:
             kind = "intro"
             qb = _list_end(raw, i, b)
         elif kind == "bullet":
@@ -162,8 +165,11 @@ def link_lists(units: list[Unit], gap: int = 8, max_chars: int = 2400) -> list[U
     return out
 
 
-def _merge_labels(text: str, raw: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
-    """A label line followed by short value lines ("The site is hosted by :" / "PLATFORM.SH") is one unit."""
+def _merge_labels(text: str, raw: list[tuple[str, int, int]], values_end: dict[int, int]) -> list[tuple[str, int, int]]:
+    """A label line followed by short value lines ("The site is hosted by :" / "PLATFORM.SH") is one unit: the
+    label and its first value are what is embedded (the name a question asks for), and `values_end[start]`
+    records where its further value lines end (the address, the phone), which its quote runs to. Those lines
+    stay units of their own ("what is the host's phone number?")."""
     out: list[tuple[str, int, int]] = []
     i = 0
     while i < len(raw):
@@ -176,11 +182,23 @@ def _merge_labels(text: str, raw: list[tuple[str, int, int]]) -> list[tuple[str,
                     and len(text[raw[j + 1][1]:raw[j + 1][2]]) <= 60:
                 j += 1
             out.append(("label", a, raw[j][2]))
-            i = j + 1
+            i = j = j + 1
+            while j < len(raw) and _value_line(text, raw[j - 1][2], raw[j]):
+                j += 1  # the value's further lines (the host's company form, address, phone): units of their own too
+            values_end[a] = raw[j - 1][2]
             continue
         out.append((kind, a, b))
         i += 1
     return out
+
+
+def _value_line(text: str, after: int, item: tuple[str, int, int]) -> bool:
+    """`item` goes on a label's value: a short line of its own that is no sentence (no closing "." or ";"),
+    no label and no list item ("131 Boulevard de Sebastopol – 75002 Paris" under "The site is hosted by :")."""
+    kind, a, b = item
+    line = text[a:b].strip()
+    return kind == "sentence" and "\n" in text[after:a] and 0 < len(line) <= SHORT_LINE \
+        and not line.endswith((".", ";", ":", "!", "?")) and not _is_label(line)
 
 
 def _list_end(raw, i: int, end: int, max_chars: int = 2400) -> int:

@@ -75,7 +75,8 @@ def direct(answer_type: str | None, chosen, cites: list[Citation], lang: str) ->
         return t("contact_email_only", lang, email=email), [email]
     top = chosen[0].unit
     if answer_type == "who" and top.kind == "label":
-        name = top.text.split("\n")[-1].strip()
+        lines = [ln.strip() for ln in top.text.split("\n") if ln.strip()]
+        name = next((ln for ln in lines if not ln.endswith(":")), lines[-1])  # the value after the label line(s)
         return t("answer_name", lang, name=name, where=cites[0].label), [name]
     return "", []
 

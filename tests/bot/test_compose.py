@@ -174,3 +174,22 @@ def test_a_question_that_wants_the_list_reads_the_whole_list_intro_first(lang, a
         assert [ln.rstrip(" »") for ln in body.splitlines()[1:]] == [f"• {i}" for i in items]  # in order
     else:
         assert hits[0].unit.text in first and intro.text not in first
+
+
+HOSTS = {"en": "The site is hosted by :\n\nPLATFORM.SH\n\nSAS with a capital of 360,590 euros\n\n"
+               "131 Boulevard de Sebastopol – 75002 Paris\n\nTelephone number: 01 40 09 30 00",
+         "fr": "Le site est hébergé par :\n\nOVH\n\n2 rue Kellermann – 59100 Roubaix\n\nTéléphone : 09 72 10 10 07"}
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_who_hosts_the_site_names_the_host_and_quotes_its_address(lang):
+    """The label's first value line is the name the answer gives; the quote carries the whole block."""
+    source, got = _units(HOSTS[lang])
+    label = got[0]
+    hits = [UnitHit(label, 0.9, 0.8, 1.0, {})]
+    chosen, spans = compose.choose(hits, "who", _retriever(got))
+    cites = render.citations(chosen, spans, source, "kb", lang)
+    first, stated = render.text("who", chosen, cites, lang)
+    name, address = HOSTS[lang].split("\n\n")[1], HOSTS[lang].split("\n\n")[-2]
+    assert stated == [name] and name in first
+    assert address in " ".join(cites[0].quote.split())

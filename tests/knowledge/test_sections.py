@@ -1,6 +1,7 @@
 """The section-kind classifier a policy learns from its labelled questions (knowledge/sections.py):
 a question nobody labelled, worded differently, points to the right kind of section, in English
-and French; the built index carries it; a damaged one says how to rebuild. Fake embedder only."""
+and French; the question's own words decide the kind when its topic does not; the built index carries
+it; a damaged one says how to rebuild. Fake embedder only."""
 
 from __future__ import annotations
 
@@ -57,6 +58,57 @@ def test_an_unlabelled_question_points_to_its_kind_of_section(fitted, question, 
     probs = sections.unit_probs(fitted, EMB.query(question), [f"students/{kind}", "students/II-purposes",
                                                             "students/VII-storage", "students/IV-recipients"])
     assert probs[0] == probs.max() and probs[0] > 0.5
+
+
+# Each kind's labelled questions are about every topic: the topic cannot tell the kind, the wording can.
+TOPICS = {"en": ("my bank details", "my grades", "my payslips", "my CV"),
+          "fr": ("mes coordonnées bancaires", "mes notes", "mes fiches de paie", "mon CV")}
+ASKED = {"VII-storage": {"en": ("how long do you keep {}", "when do you delete {}"),
+                         "fr": ("combien de temps gardez-vous {}", "quand supprimez-vous {}")},
+         "IV-recipients": {"en": ("who can see {}", "who do you share {} with"),
+                           "fr": ("qui peut voir {}", "avec qui partagez-vous {}")}}
+
+
+@pytest.fixture(scope="module")
+def topic_blind():
+    """Fitted on vectors that carry the topic only (the same vector for one topic, whatever is asked),
+    with the questions' words: what is asked can only come from the words."""
+    texts, kinds, topics = [], [], []
+    for kind, by_lang in ASKED.items():
+        for lang, patterns in by_lang.items():
+            for p in patterns:
+                for t in TOPICS[lang]:
+                    texts.append(p.format(t))
+                    kinds.append(kind)
+                    topics.append(t)
+    vecs = EMB.queries(topics)
+    return sections.fit("e5", vecs, kinds, texts), sections.fit("e5", vecs, kinds)
+
+
+@pytest.mark.parametrize(("question", "topic", "kind"), [
+    ("and who sees my bank details then?", "my bank details", "IV-recipients"),
+    ("et qui voit mes coordonnées bancaires du coup ?", "mes coordonnées bancaires", "IV-recipients"),
+    ("how long will you keep my grades?", "my grades", "VII-storage"),
+    ("vous gardez mes notes combien de temps ?", "mes notes", "VII-storage"),
+])
+def test_the_question_words_say_the_kind_when_the_topic_does_not(topic_blind, question, topic, kind):
+    with_words, topic_only = topic_blind
+    secs = [f"students/{kind}", "students/VII-storage", "students/IV-recipients"]
+    probs = sections.unit_probs(with_words, EMB.query(topic), secs, question)
+    assert probs[0] == probs.max() and probs[0] > 0.55
+    # the embedding alone cannot tell (the two kinds' questions share every topic)
+    blind = sections.unit_probs(topic_only, EMB.query(topic), secs, question)
+    assert abs(blind[1] - blind[2]) < 0.1
+
+
+def test_the_words_view_is_saved_with_the_index(topic_blind, tmp_path):
+    with_words, _ = topic_blind
+    sections.save(with_words, tmp_path, "e5")
+    loaded = sections.load(tmp_path, "e5")
+    secs = ["students/VII-storage", "students/IV-recipients"]
+    np.testing.assert_allclose(sections.unit_probs(loaded, EMB.query("mes notes"), secs, "qui voit mes notes ?"),
+                               sections.unit_probs(with_words, EMB.query("mes notes"), secs, "qui voit mes notes ?"),
+                               atol=1e-5)
 
 
 def test_section_kinds_repeat_across_parts_and_general_sections_keep_their_slug():

@@ -65,6 +65,22 @@ def test_label_and_value_lines_are_one_unit():
     assert got[0].kind == "label" and got[0].text.endswith("PLATFORM.SH")
 
 
+@pytest.mark.parametrize("block, after", [
+    ("The site is hosted by :\n\nPLATFORM.SH\n\nSAS with a capital of 360,590 euros\n\n131 Boulevard de Sebastopol – "
+     "75002 Paris\n\nTelephone number: 01 40 09 30 00", "\n\nSITE DESIGN\n\nNIJI\n9A, rue de Châtillon 35000 Rennes"),
+    ("Le site est hébergé par :\n\nOVH\n\n2 rue Kellermann – 59100 Roubaix\n\nTéléphone : 09 72 10 10 07",
+     "\n\nLe site a été conçu par une agence."),
+])
+def test_a_labels_value_runs_over_all_its_lines_and_stops_at_the_next_block(block, after):
+    """"Who hosts the site?" quotes the host's name with its address and phone, and nothing of the next block."""
+    source, got = _split(block + after)
+    label, values = block.split("\n\n", 2)[:2], block.split("\n\n")[2:]
+    assert got[0].kind == "label" and got[0].text == "\n\n".join(label)  # embedded: the label and the name
+    assert source[got[0].quote_start:got[0].quote_end] == block  # quoted: the whole block
+    assert [u.text for u in got[1:len(values) + 1]] == values  # each further line is a unit of its own too
+    assert all(u.start >= got[0].quote_end for u in got[len(values) + 1:])  # the next block is not quoted
+
+
 def test_a_table_row_stays_whole():
     text = "Cookie Editors : Tradelab\nType of Cookies: Advertising Cookies\nPrivacy Policy: http://x.test/p/"
     _source, got = _split(text)
