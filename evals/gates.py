@@ -53,30 +53,50 @@ def is_known_metric(suite: str, key: str) -> bool:
     return suite in SUITES and any(re.fullmatch(p, key) for p in SUITES[suite].scoring.METRICS)
 
 
+BLIND_DEFAULTS = "blind_defaults"  # [blind_defaults.<module>]: the gates of every blind suite of that module without a table
+
+
 def parse_thresholds(data: dict, source: str = "thresholds.toml") -> dict[str, SuiteGates]:
+    data = dict(data)
+    defaults = data.pop(BLIND_DEFAULTS, {})
+    if not isinstance(defaults, dict) or not all(isinstance(t, dict) for t in defaults.values()):
+        raise ConfigError(f"{source}: [{BLIND_DEFAULTS}.<module>] must be tables of metric = {{min = X}} or {{max = X}}.")
+    modules = {s.module for s in SUITES.values() if s.blind}
+    for module in defaults:
+        if module not in modules:
+            raise ConfigError(f"{source}: [{BLIND_DEFAULTS}.{module}]: no blind suite uses the module '{module}'; "
+                              f"use one of {', '.join(sorted(modules))}.")
     gates: dict[str, SuiteGates] = {}
     for suite, table in data.items():
         if suite not in SUITES:
             raise ConfigError(f"{source}: unknown suite [{suite}]; use one of {', '.join(SUITES)}.")
-        if not isinstance(table, dict):
-            raise ConfigError(f"{source}: [{suite}] must be a table of metric = {{min = X}} or {{max = X}}.")
-        gates[suite] = SuiteGates()
-        for key, rule in table.items():
-            if key == NO_REGRESSION:
-                if not isinstance(rule, bool):
-                    raise ConfigError(f"{source}: [{suite}] {NO_REGRESSION} must be true or false.")
-                gates[suite].no_regression = rule
-                continue
-            if not is_known_metric(suite, key):
-                raise ConfigError(f"{source}: unknown metric '{key}' in [{suite}]; see METRICS in "
-                                  f"evals/suites/{SUITES[suite].module}.py for valid keys.")
-            if not isinstance(rule, dict) or len(rule) != 1 or next(iter(rule)) not in ("min", "max"):
-                raise ConfigError(f"{source}: [{suite}] {key} must be {{min = X}} or {{max = X}} (exactly one).")
-            direction, bound = next(iter(rule.items()))
-            if isinstance(bound, bool) or not isinstance(bound, int | float) or math.isnan(bound):
-                raise ConfigError(f"{source}: [{suite}] {key}: {direction} must be a number, got {bound!r}.")
-            gates[suite].fixed[key] = Gate(suite, key, float(bound), direction)
+        gates[suite] = _suite_gates(suite, table, source)
+    for name, suite in SUITES.items():
+        if suite.blind and name not in gates and suite.module in defaults:
+            gates[name] = _suite_gates(name, defaults[suite.module], f"{source} [{BLIND_DEFAULTS}.{suite.module}]")
     return gates
+
+
+def _suite_gates(suite: str, table, source: str) -> SuiteGates:
+    if not isinstance(table, dict):
+        raise ConfigError(f"{source}: [{suite}] must be a table of metric = {{min = X}} or {{max = X}}.")
+    out = SuiteGates()
+    for key, rule in table.items():
+        if key == NO_REGRESSION:
+            if not isinstance(rule, bool):
+                raise ConfigError(f"{source}: [{suite}] {NO_REGRESSION} must be true or false.")
+            out.no_regression = rule
+            continue
+        if not is_known_metric(suite, key):
+            raise ConfigError(f"{source}: unknown metric '{key}' in [{suite}]; see METRICS in "
+                              f"evals/suites/{SUITES[suite].module}.py for valid keys.")
+        if not isinstance(rule, dict) or len(rule) != 1 or next(iter(rule)) not in ("min", "max"):
+            raise ConfigError(f"{source}: [{suite}] {key} must be {{min = X}} or {{max = X}} (exactly one).")
+        direction, bound = next(iter(rule.items()))
+        if isinstance(bound, bool) or not isinstance(bound, int | float) or math.isnan(bound):
+            raise ConfigError(f"{source}: [{suite}] {key}: {direction} must be a number, got {bound!r}.")
+        out.fixed[key] = Gate(suite, key, float(bound), direction)
+    return out
 
 
 def load_thresholds(path: Path | str | None = None) -> dict[str, SuiteGates]:

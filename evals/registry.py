@@ -1,6 +1,7 @@
 """The evaluation suites, one entry each. A suite is a scoring module (evals/suites/<module>.py,
 exposing METRICS, validate(ctx, suite) and run(ctx, suite) -> SuiteResult) applied to a dataset.
-A holdout is one more entry with its own dataset; its gates are its table in thresholds.toml.
+A holdout is one more entry with its own dataset; its gates are its table in thresholds.toml, and a
+blind set (`blind=True`) without one takes its module's `[blind_defaults.<module>]` table.
 
 To add a suite: write its module (or reuse one), add one `Suite(...)` line below, and (optionally)
 a `[name]` table of gates in evals/thresholds.toml. See docs/evals.md."""
@@ -202,6 +203,12 @@ SUITES: dict[str, Suite] = {s.name: s for s in (
           blind=True),
     Suite("answers_blind_ap", "answers", f"Answers — blind set AP ({H})", "answers_blind_ap.jsonl", "AP", blind=True),
     Suite("dialogues_blind_43", "dialogues", f"Dialogues — blind set 43 ({H})", "dialogues_blind_43.jsonl", "43",
+          blind=True),
+    Suite("answers_blind_aq", "answers", f"Answers — blind set AQ ({H})", "answers_blind_aq.jsonl", "AQ", blind=True),
+    Suite("dialogues_blind_44", "dialogues", f"Dialogues — blind set 44 ({H})", "dialogues_blind_44.jsonl", "44",
+          blind=True),
+    Suite("answers_blind_ar", "answers", f"Answers — blind set AR ({H})", "answers_blind_ar.jsonl", "AR", blind=True),
+    Suite("dialogues_blind_45", "dialogues", f"Dialogues — blind set 45 ({H})", "dialogues_blind_45.jsonl", "45",
           blind=True),
     Suite("guard_blind_k", "guard", f"Guard — blind set K ({H})", "guard_blind_k.jsonl", "K", needs_index=False),
     Suite("guard_blind_l", "guard", f"Guard — blind set L ({H})", "guard_blind_l.jsonl", "L", needs_index=False),

@@ -1,7 +1,8 @@
 """Whose processing is asked about? A question about another organisation's own practice (an employer that is
 not the school, a landlord, a platform, general law) is refused: the policy says only how the school handles
 data, and the reply says where to ask instead. A question about the school's own handling that names another
-organisation is answered (round 19: intent `other_controller`, `bot/training/intents_f.yaml` and `_g.yaml`).
+organisation is answered (round 19: intent `other_controller`, `bot/training/intents_f.yaml` and `_g.yaml`; round
+30: organisations the policy names, `_h.yaml` and `_i.yaml`).
 English and French side by side; the sentences are new (not from the training files or any evaluation set);
 slow tier (real models)."""
 
@@ -18,6 +19,13 @@ THEIRS = [
     ("fr", "mon proprio veut une copie de mon passeport et de mes 3 derniers bulletins de salaire, il a le droit ?"),
     ("en", "is it legal for a dating app to sell my location to advertisers?"),
     ("fr", "ma banque a perdu mes données dans une fuite, je peux les attaquer ?"),
+    # organisations the policy itself names, asked about their own handling (round 30, `intents_h.yaml`: before
+    # it, both were read as the school's own processing and answered with the school's sentence about them)
+    ("en", "once I'm admitted, does Parcoursup itself hold on to my list of wishes, and for how long?"),
+    ("fr", "l'OPCO, de son côté, il garde mon dossier de financement combien de temps ?"),
+    # a known miss, kept visible: read as the school's own processing (intent `question`), answered from the cookies part
+    pytest.param("fr", "et youtube, de son côté, il fait quoi de l'historique des vidéos que je regarde sur vos pages ?",
+                 marks=pytest.mark.xfail(strict=True, reason="read as the school's own processing (round 30)")),
 ]
 
 
@@ -35,6 +43,10 @@ OURS = [
     ("fr", "vous récupérez mon dossier parcoursup ou je dois tout renvoyer ?", "students/"),
     ("en", "is it even legal for you to email me ads after one open day?", "prospects/"),
     ("fr", "c'est quoi la base légale pour vos caméras à l'entrée du campus ?", "cctv/"),
+    # the group's own organisations and recipients, named (round 30, `intents_i.yaml`: the publisher was refused
+    # as "another organisation" once `intents_h.yaml` alone was added)
+    ("en", "which firm publishes this site, and where is its registered office?", "general/"),
+    ("fr", "vous envoyez quoi comme infos à l'opco qui finance mon alternance ?", "students/"),
 ]
 
 

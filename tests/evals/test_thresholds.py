@@ -23,6 +23,9 @@ def test_the_shipped_file_loads_and_gates_holdout_invariants_not_dev_accuracy():
             "refusal_citations": {"max": 0.0, "rule": "thresholds.toml"},
             "uncited_answers": {"max": 0.0, "rule": "thresholds.toml"}}
     assert loaded["answers_blind_a"].no_regression and not loaded["answers_holdout"].no_regression
+    # every blind answer and dialogue set is held to the invariants, most through [blind_defaults.<module>]
+    blind = [n for n, s in SUITES.items() if s.blind and s.module in ("answers", "dialogues")]
+    assert len(blind) >= 89 and all(set(loaded[n].fixed) == {"refusal_citations", "uncited_answers"} for n in blind)
     assert loaded["latency"].fixed["answer_latency_p50_ms"].bound == 40
     assert loaded["latency"].fixed["answer_latency_p95_ms"].bound == 80
 
@@ -39,6 +42,9 @@ def test_the_shipped_file_loads_and_gates_holdout_invariants_not_dev_accuracy():
         ('[guard]\nleak_rate = 0.1\n', "must be {min = X} or {max = X}"),
         ('[answers_blind_a]\nno_regression = "yes"\n', "no_regression must be true or false"),
         ('[answers\n', "not valid TOML"),
+        ('[blind_defaults.answerz]\nuncited_answers = {max = 0}\n', "no blind suite uses the module 'answerz'"),
+        ('[blind_defaults.answers]\nuncited_answer = {max = 0}\n', "unknown metric 'uncited_answer'"),
+        ('[blind_defaults]\nanswers = 1\n', "must be tables"),
     ],
 )
 def test_bad_thresholds_are_clear_errors(tmp_path, toml, message):
@@ -110,3 +116,14 @@ def test_a_proportion_at_zero_or_one_gets_a_wilson_interval_not_a_zero_width_one
     metric = {"value": value, "ci": [value, value], "n": n, "unit": "", "better": better}
     gate = gates.gates_from_baseline("answers_blind_a", {"metrics": {"m": metric}})["m"]
     assert gate.passes(value) and gate.passes(ok) and not gate.passes(bad)
+
+
+@pytest.mark.parametrize("module, suite, other", [("answers", "answers_blind_ar", "dialogues_blind_45"),
+                                                   ("dialogues", "dialogues_blind_45", "answers_blind_ar")])
+def test_a_blind_set_without_a_table_takes_its_modules_defaults_and_its_own_table_wins(tmp_path, module, suite, other):
+    path = tmp_path / "t.toml"
+    path.write_text(f"[blind_defaults.{module}]\nuncited_answers = {{max = 0}}\n\n[answers_blind_a]\nno_regression = true\n")
+    loaded = gates.load_thresholds(path)
+    assert set(loaded[suite].fixed) == {"uncited_answers"} and other not in loaded
+    assert loaded["answers_blind_a"].no_regression and not loaded["answers_blind_a"].fixed  # its own table only
+    assert "answers_holdout" not in loaded  # not blind: no defaults
