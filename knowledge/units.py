@@ -101,8 +101,7 @@ def split(chunk: Chunk, context: str = "") -> list[Unit]:
                 raw.append((kind, a + offset + x, a + offset + y))
                 if m and n:
                     continued.add(a + offset + x)
-    values_end: dict[int, int] = {}  # a label's start -> the end of its last value line
-    raw = _merge_labels(text, raw, values_end)
+    raw, values_end = _merge_labels(text, raw)  # values_end: a label's start -> the end of its last value line
     units: list[Unit] = []
     for i, (kind, a, b) in enumerate(raw):
         piece = text[a:b]
@@ -165,12 +164,13 @@ def link_lists(units: list[Unit], gap: int = 8, max_chars: int = 2400) -> list[U
     return out
 
 
-def _merge_labels(text: str, raw: list[tuple[str, int, int]], values_end: dict[int, int]) -> list[tuple[str, int, int]]:
+def _merge_labels(text: str, raw: list[tuple[str, int, int]]) -> tuple[list[tuple[str, int, int]], dict[int, int]]:
     """A label line followed by short value lines ("The site is hosted by :" / "PLATFORM.SH") is one unit: the
-    label and its first value are what is embedded (the name a question asks for), and `values_end[start]`
-    records where its further value lines end (the address, the phone), which its quote runs to. Those lines
-    stay units of their own ("what is the host's phone number?")."""
+    label and its first value are what is embedded (the name a question asks for), and the returned
+    `values_end[start]` records where its further value lines end (the address, the phone), which its quote
+    runs to. Those lines stay units of their own ("what is the host's phone number?")."""
     out: list[tuple[str, int, int]] = []
+    values_end: dict[int, int] = {}
     i = 0
     while i < len(raw):
         kind, a, b = raw[i]
@@ -189,7 +189,7 @@ def _merge_labels(text: str, raw: list[tuple[str, int, int]], values_end: dict[i
             continue
         out.append((kind, a, b))
         i += 1
-    return out
+    return out, values_end
 
 
 def _value_line(text: str, after: int, item: tuple[str, int, int]) -> bool:
