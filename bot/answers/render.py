@@ -103,7 +103,8 @@ def text(answer_type: str | None, chosen, cites: list[Citation], lang: str) -> t
     first, stated = direct(answer_type, chosen, cites, lang)
     if first:
         return first, stated
-    whole = _whole_list(chosen[0].unit, cites[0]) if answer_type in LIST_TYPES else None
+    whole = _whole_list(chosen[0].unit, cites[0]) if answer_type in LIST_TYPES or chosen[0].unit.kind == "intro" \
+        else None
     sentence = whole or unit_text(chosen[0].unit)
     if lang == "fr":
         return t("policy_quote_fr", lang, where=cites[0].label, quote=sentence), []

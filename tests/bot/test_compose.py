@@ -56,6 +56,36 @@ def test_an_intro_ranked_first_gives_the_lead_to_its_best_item(lang):
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("answer_type", ["who", "yes_no", "purpose"])
+def test_a_question_about_the_whole_list_reads_the_whole_list(lang, answer_type):
+    """"Who gets it?", "what rights do I have?": the intro ranks first and no item comes near it. The visitor
+    reads the intro and every item, in order, whatever answer type the question was read as; before, the
+    item that happened to rank first was the answer ("who gets it?" -> the law-enforcement recipient alone)."""
+    source, got = _units(LISTS[lang])
+    hits = _hits(got, [(("intro", 0), 0.8), (("bullet", 1), 0.3), (("bullet", 0), 0.28), (("sentence", 0), 0.2)])
+    assert compose.about_the_list(hits)
+    chosen, spans = compose.choose(hits, answer_type, _retriever(got))
+    cites = render.citations(chosen, spans, source, "kb", lang)
+    first, _ = render.text(answer_type, chosen, cites, lang)
+    intro = next(u for u in got if u.kind == "intro")
+    items = [u.text for u in got if u.kind == "bullet"]
+    body = first[first.index(intro.text):]
+    assert [ln.rstrip(" »") for ln in body.splitlines()[1:]] == [f"• {i}" for i in items]
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("item_score, whole", [(0.3, True), (0.7, False)])
+def test_an_item_close_to_its_intro_still_leads(lang, item_score, whole):
+    """"Do you use it for the security of the premises?": the security item scores close to the intro, so it
+    leads; far below the intro, the list is the answer."""
+    _source, got = _units(LISTS[lang])
+    hits = _hits(got, [(("intro", 0), 0.8), (("bullet", 1), item_score), (("bullet", 0), 0.2)])
+    assert compose.about_the_list(hits) is whole
+    chosen, _spans = compose.choose(hits, "yes_no", _retriever(got))
+    assert chosen[0].unit.kind == ("intro" if whole else "bullet")
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
 @pytest.mark.parametrize("ranking", [
     [(("bullet", 2), 0.5), (("intro", 0), 0.4)],  # an item first already: kept
     [(("sentence", 0), 0.5), (("intro", 0), 0.4)],  # a sentence first: kept
