@@ -45,7 +45,7 @@ def unit_features(unit: Unit) -> np.ndarray:
 
 def feature_names() -> list[str]:
     return list(SIGNALS) + [f"u:{f}" for f in UNIT_FEATURES] + \
-        [f"{t}x{f}" for t in ANSWER_TYPES for f in UNIT_FEATURES]
+        [f"{t}x{f}" for t in ANSWER_TYPES for f in UNIT_FEATURES] + [f"xl:{s}" for s in SIGNALS]
 
 
 @dataclass(frozen=True)
@@ -96,11 +96,20 @@ def signals(dense: np.ndarray, bm25: np.ndarray, sections: np.ndarray, heading: 
 def features(dense: np.ndarray, bm25: np.ndarray, sections: np.ndarray, unit_feats: np.ndarray,
              type_probs: dict[str, float], *, heading: np.ndarray | None = None, named: np.ndarray | None = None,
              shared: np.ndarray | None = None, hub: np.ndarray | None = None,
-             asked: np.ndarray | None = None, kind_p: np.ndarray | None = None) -> np.ndarray:
+             asked: np.ndarray | None = None, kind_p: np.ndarray | None = None,
+             cross_lingual: bool = False) -> np.ndarray:
+    """`cross_lingual`: the question is not in the policy's language (English), so word overlap says
+    little and the similarities run lower; the signals are repeated under this flag (`xl:`), so the
+    fitted ranker weighs them per case instead of trusting BM25 for French as for English."""
     p = np.array([type_probs.get(t, 0.0) for t in ANSWER_TYPES], dtype=np.float32)
     cross = (p[None, :, None] * unit_feats[:, None, :]).reshape(len(dense), -1)
     sig = signals(dense, bm25, sections, heading, named, shared, hub, asked, kind_p)
-    return np.concatenate([sig, unit_feats, cross], axis=1).astype(np.float32)
+    return np.concatenate([sig, unit_feats, cross, sig * float(cross_lingual)], axis=1).astype(np.float32)
+
+
+def cross_lingual_columns() -> list[int]:
+    """The columns `features` repeats for a question not in the policy's language."""
+    return [i for i, name in enumerate(feature_names()) if name.startswith("xl:")]
 
 
 def default_weights(model: str) -> RankerWeights:

@@ -174,7 +174,8 @@ class Retriever:
                                 hub=np.asarray(hub, dtype=np.float32)[idx] if hub else None,
                                 asked=np.array([asked.get(int(i), (0.0, 0.0)) for i in idx], dtype=np.float32),
                                 kind_p=sections.unit_probs(self.index.section_kinds.get(query.model), query.topic, secs,
-                                                            query.text))
+                                                            query.text),
+                                cross_lingual=query.lang != "en")
         scores = weights.score(feats)
         order = np.argsort(-scores)[:k]
         votes, kind_p = ranker.SIGNALS.index("asked_max"), ranker.SIGNALS.index("kind_p")
