@@ -198,7 +198,7 @@ def rows(cases: list[Case], model: str, by_group: bool = False):
                                 hub=hub[idx] if hub is not None else None,
                                 asked=np.array([asked.get(int(i), (0.0, 0.0)) for i in idx], dtype=np.float32),
                                 kind_p=sections.unit_probs(kinds[n], raw, c.sections[idx], case.question),
-                                cross_lingual=case.lang != "en")
+                                cross_lingual=query.cross_lingual(case.lang))
         labels = np.array([i in case.positive for i in idx], dtype=np.float32)
         out.append((case, idx, d, b, feats, labels))
     return out

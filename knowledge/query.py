@@ -22,6 +22,7 @@ from knowledge.text import clauses, tokens
 
 MODELS_DIR = Path(__file__).with_name("models")
 MODEL_FOR = {"en": "e5", "fr": "e5"}
+POLICY_LANG = "en"  # the policies are English: a question in another language meets them across languages
 EXPAND_K, EXPAND_WEIGHT = 10, 1.0  # cross-lingual expansion (chosen on the French dev questions)  # e5 ranks better than MiniLM in English too (dev hit@1, same run)
 NO_AUDIENCE = "none"
 SELF, SELF_MIN = "self", 0.3  # a clause is the writer saying who they are (chosen on blind sets A + B)
@@ -142,12 +143,17 @@ def _english_reference(model: str, models_dir: str) -> np.ndarray | None:
         return ref["en"].astype(np.float32) if "en" in ref.files else None
 
 
+def cross_lingual(lang: str) -> bool:
+    """The question is not in the policies' language (retrieval expands it; the ranker weighs it on its own)."""
+    return lang != POLICY_LANG
+
+
 def expand(vec: np.ndarray, lang: str, model: str) -> np.ndarray:
     """The search vector of a non-English question: itself plus the mean of the English reference
     questions closest to it, so it meets English policy text in the same language (the policies
     are English; the multilingual model's cross-language similarities are weaker)."""
     ref = _english_reference(model, str(MODELS_DIR))
-    if lang == "en" or ref is None or not len(ref):
+    if not cross_lingual(lang) or ref is None or not len(ref):
         return vec
     near = ref[np.argsort(-(ref @ vec))[:EXPAND_K]].mean(axis=0)
     out = vec + EXPAND_WEIGHT * near

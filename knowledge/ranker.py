@@ -107,11 +107,6 @@ def features(dense: np.ndarray, bm25: np.ndarray, sections: np.ndarray, unit_fea
     return np.concatenate([sig, unit_feats, cross, sig * float(cross_lingual)], axis=1).astype(np.float32)
 
 
-def cross_lingual_columns() -> list[int]:
-    """The columns `features` repeats for a question not in the policy's language."""
-    return [i for i, name in enumerate(feature_names()) if name.startswith("xl:")]
-
-
 def default_weights(model: str) -> RankerWeights:
     """Used only before `scripts/train_models.py` has produced fitted weights."""
     w = np.zeros(len(feature_names()), dtype=np.float32)

@@ -19,7 +19,7 @@ import numpy as np
 from knowledge import answerable, labelled, ranker, sections, store
 from knowledge.bm25 import BM25Index
 from knowledge.errors import InputError
-from knowledge.query import Query
+from knowledge.query import Query, cross_lingual
 from knowledge.types import Chunk, Hit
 from knowledge.units import Unit
 from knowledge.values import ValueIndex
@@ -175,7 +175,7 @@ class Retriever:
                                 asked=np.array([asked.get(int(i), (0.0, 0.0)) for i in idx], dtype=np.float32),
                                 kind_p=sections.unit_probs(self.index.section_kinds.get(query.model), query.topic, secs,
                                                             query.text),
-                                cross_lingual=query.lang != "en")
+                                cross_lingual=cross_lingual(query.lang))
         scores = weights.score(feats)
         order = np.argsort(-scores)[:k]
         votes, kind_p = ranker.SIGNALS.index("asked_max"), ranker.SIGNALS.index("kind_p")

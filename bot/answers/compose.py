@@ -144,10 +144,8 @@ def choose(hits: list[UnitHit], answer_type: str | None, retriever: Retriever) -
         if answer_type == "duration" and not facts.durations(h.unit.text):
             continue
         chosen.append(h)
-    if whole and hits[1] not in chosen:
-        chosen.insert(0, hits[1])  # the intro, quoted with its whole list, reads first
-    elif whole:
-        chosen.insert(0, chosen.pop(chosen.index(hits[1])))
+    if whole:  # the intro, quoted with its whole list, reads first
+        chosen = [hits[1], *(c for c in chosen if c is not hits[1])]
     scores = {h.unit.unit_id: h.score for h in hits}
     spans: list[tuple[int, int]] = []
     total = 0
