@@ -153,8 +153,10 @@ def route(query: Query, *, evidence: float, strong: float, has_context: bool, pe
         label = "question"
     if label == "rights" and p < SURE and "?" in text:  # an unsure request worded as a question is a question
         label = max(("question", "rights_question", "followup"), key=lambda k: probs.get(k, 0.0))
-    if label in ("rights", "question", "followup") and has_context and not pending and _only_says_who(query):
-        label = "audience_statement"  # "sorry, my mistake: I actually teach there" re-answers for that part
+    if label in ("rights", "question", "followup") and (has_context or pending) and _only_says_who(query):
+        # "sorry, my mistake: I actually teach there" re-answers for that part; "je suis prof d'info dans une de
+        # vos écoles depuis 3 ans" after "which are you?" answers the question waiting for it
+        label = "audience_statement"
     if label == "other_person" and writer_named:  # "someone else" needs someone other than the writer
         label = max(("question", "rights"), key=lambda k: probs.get(k, 0.0))
     elif label == "other_person" and (bare := _without_names(query)) is not None \

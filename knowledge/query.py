@@ -38,7 +38,8 @@ FOLLOW_UP_WEIGHT = 0.25
 # A new question in a conversation (not a referring turn) searches with this share of the last answered
 # question: the conversation's topic as a prior, the message's own words first. Chosen on dialogue sets 1-17
 # (3,291 turns right: 0 -> 2,506; 0.1 -> 2,518; 0.2 -> 2,520; 0.25 -> 2,526; 0.3 -> 2,515; 0.5 -> 2,490;
-# 1.0 -> 2,310; reading the votes and the answerability check from the message alone at 0.25: 2,523).
+# 1.0 -> 2,310; reading the votes and the answerability check from the message alone at 0.25: 2,523). Checked
+# again in round 32 on dialogue sets 1-48 (10,505 turns, round 31's ranker): 0.25 -> 8,501, 0.15 -> 8,495, 0.35 -> 8,483.
 CONTINUITY_WEIGHT = 0.25
 # The topic vector: the message without the self-description clause plus this share of the whole message
 # (a self-description often carries topic too: "I applied through Parcoursup, do you get my file from them?").
@@ -241,7 +242,7 @@ def analyse(text: str, lang: str, *, model: str | None = None, writer: Predictio
     topic = vec if topic_vec is None else topic_vec
     return Query(text=text, lang=lang, model=model, vec=vec, search_vec=expand(topic, lang, model),
                  topic_vec=topic_vec, terms=tuple(tokens(text)),
-                 answer_type=classifier("answer_type", model).predict(topic),
+                 answer_type=classifier("answer_type", model).predict(topic, rest or text),
                  audience=classifier("audience", model).predict(vec, text),
                  writer=writer, slot=_slot(topic, model))
 

@@ -117,6 +117,26 @@ def test_saying_who_you_are_mid_conversation_is_an_audience_statement(monkeypatc
     assert routing.route(query, evidence=0.0, strong=1.0, has_context=True, pending=False).intent == expected
 
 
+@pytest.mark.parametrize("text, label, p_self, expected", [
+    # round 32: after "which are you?", a message that only says who the visitor is answers it, whatever the
+    # intent classifier's first reading (dialogue sets 1-47: 11 such turns read as new questions)
+    ("i work in the IT dept at omnes", "question", 0.9, "audience_statement"),
+    ("je suis prof d'info dans une de vos écoles depuis 3 ans", "question", 0.9, "audience_statement"),
+    ("on est fournisseur de matériel informatique pour vos campus", "followup", 0.9, "audience_statement"),
+    ("I teach part-time at ECE.", "rights", 0.9, "audience_statement"),
+    # a message that does more than say who the visitor is keeps its reading
+    ("I'm a student, how long do you keep my grades?", "question", 0.9, "question"),
+    ("je suis étudiant, vous gardez mes notes combien de temps ?", "question", 0.9, "question"),
+    ("I'm a student, delete my data", "rights", 0.1, "rights"),
+    ("je suis étudiant, effacez mes données", "rights", 0.1, "rights"),
+])
+def test_saying_who_you_are_answers_a_pending_clarification(monkeypatch, text, label, p_self, expected):
+    monkeypatch.setattr(routing, "_classifier", lambda kind, model: _Fixed(label, 0.5))
+    monkeypatch.setattr(routing, "query_classifier", lambda kind, model: _Self(p_self))
+    query = Query(text, "en", "e5", np.zeros(3, dtype=np.float32), audience=Prediction("staff", {"staff": 0.9}))
+    assert routing.route(query, evidence=0.0, strong=1.0, has_context=False, pending=True).intent == expected
+
+
 @pytest.mark.parametrize("text", ["et à l'entreprise où je suis en alternance ?", "and the company I'm an apprentice at?"])
 def test_a_question_is_never_only_an_audience_statement(monkeypatch, text):
     class _Statement(_Fixed):
