@@ -74,6 +74,7 @@ def respond(query: Query, state: State, retriever: Retriever, *, audience_hint: 
     turn = conversation.resolve(query.text, r.intent, named, answer_type, state, retriever.topic_parts)
     if turn.audience is None and audience:
         turn = replace(turn, audience=audience)
-    same = turn.question == query.text and turn.audience == (named or state.audience)
+    own = ranked if turn.question == query.text else None  # the message's own reading
+    same = own is not None and turn.audience == (named or state.audience)
     return policy.answer(query, turn, state, retriever, threshold, base, hits=ranked if same else None,
-                         right=routing.right_asked_about(query, r))
+                         right=routing.right_asked_about(query, r), own=own)

@@ -18,7 +18,7 @@ import numpy as np
 
 from knowledge import classify, embedders
 from knowledge.classify import Prediction
-from knowledge.text import clauses, tokens
+from knowledge.text import clauses, coordinated, tokens
 
 MODELS_DIR = Path(__file__).with_name("models")
 MODEL_FOR = {"en": "e5", "fr": "e5"}
@@ -181,8 +181,11 @@ def self_description_examples(intents: dict, langs, writers: dict | None = None,
 
 def self_description_clauses(text: str) -> list[str]:
     """The clauses of a longer message that could be the writer saying who they are (short ones:
-    each costs an embedding); [] for a single-clause message."""
-    return [c for c in clauses(text) if len(c.split()) <= SELF_MAX_WORDS][:SELF_MAX_CLAUSES]
+    each costs an embedding; a long one is read in its coordinated statements: "j'ai eu mon diplôme en 2015 à
+    l'ESCE et je ne me suis plus connecté à mon compte alumni depuis des années"); [] for a single-clause
+    message."""
+    parts = [p for c in clauses(text) for p in ([c] if len(c.split()) <= SELF_MAX_WORDS else coordinated(c))]
+    return [p for p in parts if len(p.split()) <= SELF_MAX_WORDS][:SELF_MAX_CLAUSES]
 
 
 def _writer(vecs: np.ndarray, model: str, texts: list[str]) -> tuple[Prediction, int | None]:

@@ -33,6 +33,7 @@ DENSE_CANDIDATES = 80
 PART_CANDIDATES = 40
 BM25_CANDIDATES = 20
 SHARED_AUDIENCES = ("general", "cookies")  # parts that apply whoever asks
+ORGANISATION_PART = "general"  # the shared part about who processes (controller, DPO, representatives, publisher)
 
 
 @dataclass(frozen=True)

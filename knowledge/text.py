@@ -91,6 +91,7 @@ def tokens(text: str) -> list[str]:
 
 
 _CLAUSE_BREAK = re.compile(r"\s*(?:[.?!;:()\[\]]+|,|\s[-–—]\s)\s*")
+_COORDINATOR = re.compile(r"\s+(?:and|but|et|mais)\s+", re.I)
 
 
 def clauses(text: str) -> list[str]:
@@ -99,6 +100,12 @@ def clauses(text: str) -> list[str]:
     -> ["I'm a lecturer here", "what do you keep on me"])."""
     parts = [p for p in _CLAUSE_BREAK.split(text) if len(p.split()) >= 2]
     return parts if len(parts) > 1 else []
+
+
+def coordinated(clause: str) -> list[str]:
+    """A clause split where "and"/"but" ("et"/"mais") join two statements, the parts of two words or more:
+    "I graduated from ESCE in 2015 and I haven't logged in since" -> both statements."""
+    return [p for p in _COORDINATOR.split(clause) if len(p.split()) >= 2]
 
 
 def lines(text: str) -> list[tuple[int, int, str]]:

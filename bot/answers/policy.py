@@ -16,7 +16,7 @@ from bot.answers.rights_answer import cite_units, how_to_exercise
 from bot.catalogue import t
 from bot.conversation import State, Turn
 from knowledge.query import CONTINUITY_WEIGHT, Query, follow_up, with_text
-from knowledge.retrieve import Retriever, UnitHit
+from knowledge.retrieve import ORGANISATION_PART, Retriever, UnitHit
 
 TOPIC_READING = 10  # the topic's part must be among the message's best units for the topic to settle it
 STRONG = 2.5  # "clearly answered": this many times the not-found threshold (bounded below 1)
@@ -44,6 +44,18 @@ def _shortened(text: str, limit: int = QUOTE_CHARS) -> str:
 def _hits_trace(hits, n: int = 8) -> list[dict]:
     return [{"section_id": h.unit.section_id, "score": round(h.score, 4), "dense": round(h.dense, 4),
              "bm25": round(h.bm25, 3), "text": h.unit.text[:160]} for h in hits[:n]]
+
+
+def outside_topic(part: str | None, own) -> bool:
+    """A new question has left the part about who processes the data (the controller, the DPO, the publisher:
+    `ORGANISATION_PART`) when its own reading (`own`: the message's ranking) has none of that part's units among
+    its best TOPIC_READING: "who do you share my data with?" after "who is the controller?" asks about the
+    visitor's own data, which depends on who they are, while "and in Switzerland?" still asks about the
+    representatives. Not for the cookie part: "how long do they stay?" after a cookie question refers to the
+    cookies, and read alone it ranks the retention sections, as a question about one's own data does (round 33,
+    dialogue sets 1-50: the cookie part too cost 13 turns for 4)."""
+    return part == ORGANISATION_PART and own is not None \
+        and not any(h.unit.audience == part for h in own[:TOPIC_READING])
 
 
 def _settle_from_context(query: Query, q: Query, turn: Turn, state: State, retriever: Retriever,
@@ -104,12 +116,16 @@ def _lead_with_the_right(comp, right: str | None, retriever: Retriever, answer_t
 
 
 def answer(query: Query, turn: Turn, state: State, retriever: Retriever, threshold: float, base: dict,
-           hits=None, right: str | None = None) -> Reply:
+           hits=None, right: str | None = None, own=None) -> Reply:
+    """`hits`: the ranking to compose from when the caller has it; `own`: the message's own ranking (for
+    `outside_topic`)."""
     lang = query.lang
     last, leaned_on = state.last, turn.context
+    left = turn.audience is None and not turn.rewritten and last is not None and bool(last.section_ids) \
+        and outside_topic(conversation.part_of(last.section_ids[0]), own)
     if turn.context:  # a referring turn: its own meaning first, the question it leans on as context
         q = follow_up(query, turn.context, turn.question)
-    elif turn.question == query.text and last is not None and last.kind == "answer":
+    elif turn.question == query.text and last is not None and last.kind == "answer" and not left:
         # a new question in a conversation still leans a little on what was just answered ("and the
         # contract I signed online?" after "how long do you keep my ID copy?"): its own words first
         leaned_on = last.question
@@ -140,7 +156,7 @@ def answer(query: Query, turn: Turn, state: State, retriever: Retriever, thresho
         waits = turn.audience is None and not turn.from_pending
         conversation.remember(state, turn, "refusal", answer_type=answer_type, pending=waits)
         return Reply("refusal", text, trace=trace)
-    if comp.conflict and not turn.from_pending:
+    if comp.conflict and not turn.from_pending and not left:
         settled = _settle_from_context(query, q, turn, state, retriever, threshold, answer_type)
         if settled is not None:
             q, turn, comp = settled

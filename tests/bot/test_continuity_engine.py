@@ -43,3 +43,15 @@ def test_a_new_topic_is_not_pulled_back_to_the_last_one(engine, lang, turns, exp
     assert answer.kind == "answer", (answer.kind, answer.trace.get("intent"))
     assert answer.citations[0].section_id == expected, [c.section_id for c in answer.citations]
 
+
+@pytest.mark.parametrize("lang, turns", [
+    ("en", ["who is the data controller for your schools?", "and who do you share my personal data with?"]),
+    ("fr", ["qui est le responsable du traitement ?", "et vous utilisez mes données pour quoi ?"]),
+])
+def test_a_question_about_your_own_data_after_the_controller_asks_who_you_are(engine, lang, turns):
+    """Round 33: after an answer about who processes the data (the controller, the DPO), a question about the
+    visitor's own data leaned on it and was answered from that part ("who do you share my data with?" -> the
+    controller's identity); the answer depends on who the visitor is, so the bot asks."""
+    answer = converse(engine, lang, turns)
+    assert answer.kind == "clarification", (answer.kind, [c.section_id for c in answer.citations])
+    assert not answer.trace.get("leaned_on")

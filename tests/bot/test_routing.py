@@ -182,6 +182,33 @@ class _Table:
         return Prediction(max(self.probs, key=self.probs.get), dict(self.probs))
 
 
+@pytest.mark.parametrize("text, probs, part, evidence, expected", [
+    # a sure "off-topic" reading overturned because the message is about one part of the policy: a rights
+    # request when that reading is likelier than a question (a request with a date and a place)
+    ("I want the CCTV footage of me at the Lyon entrance on 12 March around 9am",
+     {"out_of_scope": 0.53, "rights": 0.40, "question": 0.04, "followup": 0.03}, "cctv", 0.1, "rights"),
+    ("je veux les images de moi devant l'entrée de Lyon le 12 mars vers 9h",
+     {"out_of_scope": 0.55, "rights": 0.38, "question": 0.05, "followup": 0.02}, "cctv", 0.1, "rights"),
+    # ... or because the policy clearly answers it
+    ("Stop calling me about your MBA programmes, third call this week",
+     {"out_of_scope": 0.8, "rights": 0.17, "question": 0.02, "followup": 0.01}, None, 0.9, "rights"),
+    ("arrêtez de m'appeler pour vos formations, 3e fois cette semaine",
+     {"out_of_scope": 0.8, "rights": 0.16, "question": 0.03, "followup": 0.01}, None, 0.9, "rights"),
+    # a question otherwise, never a follow-up the classifier hardly reads ("what's their annual turnover")
+    ("I graduated in 2018, why would you need my bank details",
+     {"out_of_scope": 0.6, "question": 0.3, "rights": 0.05, "followup": 0.05}, "alumni", 0.1, "question"),
+    ("what's their annual turnover", {"out_of_scope": 0.9, "followup": 0.05, "question": 0.03, "rights": 0.02},
+     None, 0.9, "question"),
+])
+def test_an_overturned_off_topic_reading_is_a_question_or_a_rights_request(monkeypatch, text, probs, part,
+                                                                             evidence, expected):
+    monkeypatch.setattr(routing, "_classifier", lambda kind, model: _Table(probs))
+    monkeypatch.setattr(routing, "query_classifier", lambda kind, model: _Self(0.0))
+    audience = Prediction(part, {part: 0.9}) if part else Prediction("none", {"none": 0.9})
+    query = Query(text, "en", "e5", np.zeros(3, dtype=np.float32), audience=audience)
+    assert routing.route(query, evidence=evidence, strong=0.27, has_context=False, pending=False).intent == expected
+
+
 @pytest.mark.parametrize("text, probs, evidence, expected", [
     # an unsure "off-topic" reading of a goodbye: the likeliest intent that does not refuse is thanks
     ("thanks for the info, have a good evening!", {"out_of_scope": 0.43, "thanks": 0.35, "greeting": 0.19,

@@ -26,6 +26,25 @@ def test_a_message_is_split_into_clauses_only_when_it_has_several(text, expected
     assert clauses(text) == expected
 
 
+@pytest.mark.parametrize("text, expected", [
+    # a long clause is read in its coordinated statements, so the one that says who the writer is is a candidate
+    ("Hello, I graduated from ESCE back in 2015 and I have not logged into the alumni site for many years, is it "
+     "still there?", ["I graduated from ESCE back in 2015", "I have not logged into the alumni site for many years",
+                      "is it still there"]),
+    ("Bonjour, j'ai eu mon diplôme en 2015 à l'INSEEC et je ne me suis plus connecté au réseau alumni depuis "
+     "longtemps, il existe encore ?", ["j'ai eu mon diplôme en 2015 à l'INSEEC",
+                                      "je ne me suis plus connecté au réseau alumni depuis longtemps",
+                                      "il existe encore"]),
+    # short clauses stay whole, "and" or not
+    ("I'm a student and an intern, who sees my data?", ["I'm a student and an intern", "who sees my data"]),
+    ("How long do you keep my data?", []),
+])
+def test_self_description_candidates_split_long_clauses_at_and_or_but(text, expected):
+    from knowledge.query import self_description_clauses
+
+    assert self_description_clauses(text) == expected
+
+
 def _query(audience: str | None, writer: str | None) -> Query:
     import numpy as np
 
