@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from knowledge.classify import Prediction
-from knowledge.query import Query, analyse
+from knowledge.query import Query, analyse, self_description_clauses
 from knowledge.text import clauses
 
 
@@ -40,8 +40,6 @@ def test_a_message_is_split_into_clauses_only_when_it_has_several(text, expected
     ("How long do you keep my data?", []),
 ])
 def test_self_description_candidates_split_long_clauses_at_and_or_but(text, expected):
-    from knowledge.query import self_description_clauses
-
     assert self_description_clauses(text) == expected
 
 
