@@ -21,6 +21,13 @@ RUNNER_UP = 0.6  # a unit of the same section within this share of the best scor
 NEIGHBOUR = 0.3  # a unit next to the best one within this share of its score joins its quote
 PART_CANDIDATE = 0.8  # an audience part competes when its best unit reaches this share of the best
 SAME_SECTION = 0.6  # …or this share when it sits in the same section (calibrated on dev + blind A + dialogues 1)
+# A part asked for itself answers the question when the answerability check gives it this much: the check's own
+# cut keeps 98 % of answerable questions ranked as usual, but naming the part sharpens the ranking and lifts the
+# check, so that near-topic questions the policy is silent on pass it too ("have you had data breaches?": 0.13-
+# 0.16 in every part, "Hotjar": 0.32-0.34). 0.5 is the balanced check's own boundary: "what do you do with my bank
+# details", "do you share my information with outside companies?" read 0.84-0.99 (all answer and dialogue
+# sets, round 35, 20,744 cases: at the plain cut 40 gained and 25 lost, at 0.5 36 gained and 3 lost; README).
+PART_ANSWERS = 0.5
 LIST_LEVEL = 0.65  # an intro ranked first whose best item scores below this share of it answers with its whole list
 # (dialogue sets 1-46, 10,025 turns, against lead-the-item: 0.5 +60 turns right, 0.65 +83 -2; round 31)
 
@@ -177,9 +184,13 @@ def compose(retriever: Retriever, query: Query, *, audience: str | None, answer_
     """`hits`: the question's ranking when the caller has it already (ranked with this audience)."""
     hits = hits if hits is not None else rank(retriever, query, audience)
     if audience and audience in retriever.audiences:  # that part, and the parts that apply to everyone
-        hits = [h for h in hits if h.unit.audience in (audience, *SHARED_AUDIENCES, *retriever.topic_parts)]
+        hits = _within(hits, audience, retriever)
     found, p = retriever.answered(query, hits, threshold)
     slot = values.missing(query, hits, retriever.values)  # also names what is missing when the check refused
+    if not found and slot is None and not audience and ask_audience:
+        parts = answered_parts(retriever, query, threshold)
+        if len(parts) >= 2:  # answered in several visitors' parts, by none clearly overall: ask who they are
+            return Composition(hits, True, answerable=p, conflict=parts)
     if not found or slot is not None:
         return Composition(hits, False, answerable=p, missing=slot)
     comp = Composition(hits, True, answerable=p)
@@ -189,6 +200,26 @@ def compose(retriever: Retriever, query: Query, *, audience: str | None, answer_
             return comp
     comp.chosen, comp.spans = choose(hits, answer_type, retriever)
     return comp
+
+
+def _within(hits: list[UnitHit], audience: str, retriever: Retriever) -> list[UnitHit]:
+    return [h for h in hits if h.unit.audience in (audience, *SHARED_AUDIENCES, *retriever.topic_parts)]
+
+
+def answered_parts(retriever: Retriever, query: Query, threshold: float) -> list[str]:
+    """The visitors' parts whose own ranking answers the question (the same checks as for a visitor who
+    said who they are). A question nobody's part answers clearly may still be answered by each of them:
+    "where did you get my data from?" spreads the ranking over five parts' sources sections, so that no
+    unit clears the not-found threshold, while each part, asked for itself, answers it."""
+    out = []
+    for aud in retriever.profile_audiences(askable=True):
+        hits = _within(rank(retriever, query, aud), aud, retriever)
+        if not hits or hits[0].unit.audience != aud or values.missing(query, hits, retriever.values) is not None:
+            continue
+        found, p = retriever.answered(query, hits, threshold)
+        if found and (p is None or p >= PART_ANSWERS):
+            out.append(aud)
+    return out
 
 
 def shared(audience: str) -> bool:

@@ -30,6 +30,26 @@ UNTOUCHED = [
 ]
 
 
+# who the writer is, or what they ask for, and nothing more: read as a whole sentence, the classifier can fire a
+# special category on its likeliest clause (round 34 found 63 such false findings among the 20,853 messages of the
+# answer and dialogue sets). Rebuilt with the bot's intent examples as negatives (round 35), it dropped 45 of them,
+# but missed "mon opération du genou" below and 2 more special-category spans of the guard sets: not shipped.
+_FALSE_FINDING = pytest.mark.xfail(strict=True, reason="sentence-level reading fires a special category; see README, "
+                                                       "Limitations")
+SAYS_WHO = [
+    ("en", "I'm a student here, is it the same for me?"),
+    pytest.param("fr", "je suis étudiant, c'est pareil pour moi ?", marks=_FALSE_FINDING),
+    ("en", "I withdraw my consent to your newsletters, effective today."),
+    pytest.param("fr", "Je retire mon consentement pour vos newsletters, avec effet immédiat.", marks=_FALSE_FINDING),
+    pytest.param("fr", "Je suis étudiante en deuxième année, ça marche pareil pour moi ?", marks=_FALSE_FINDING),
+]
+
+
+@pytest.mark.parametrize("lang, text", SAYS_WHO)
+def test_saying_who_you_are_or_what_you_want_stays_untouched(stub_guard, lang, text):
+    assert stub_guard.inspect(text, lang).text == text
+
+
 @pytest.mark.parametrize("lang, text, clue", PARAPHRASED)
 def test_a_paraphrased_disclosure_is_redacted(stub_guard, lang, text, clue):
     result = stub_guard.inspect(text, lang)
