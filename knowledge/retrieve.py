@@ -212,21 +212,31 @@ class Retriever:
         """Whether the policy answers the question, and the answerability check's probability (None
         when it does not apply: no fitted check, or a policy without unanswerable questions). The
         ranker's not-found threshold always applies; the check can only refuse more."""
-        if not hits or hits[0].score < threshold:
-            return False, None
-        verifier = answerable.load(query.model)
-        if verifier is None:
-            return True, None
-        neg = self._neighbour_sims(self.index.unanswerable_collections, query)
-        pos = self._neighbour_sims(self.index.question_collections, query) if neg is not None else None
-        if neg is None or pos is None:
-            return True, None
-        top = hits[0]
-        row = answerable.features(top.score, hits[1].score if len(hits) > 1 else 0.0, top.dense,
-                                  top.features.get("votes", 0.0), top.features.get("kind_p", 0.0), pos, neg,
-                                  query.topic if verifier.question_dims else None)
-        p = verifier.prob(row)
-        return p >= verifier.cut, p
+        return self.answered_each(query, [hits], threshold)[0]
+
+    def answered_each(self, query: Query, rankings: list[list[UnitHit]],
+                      threshold: float) -> list[tuple[bool, float | None]]:
+        """`answered` for several rankings of one question (one per audience part): the question's
+        labelled neighbours, which do not depend on the ranking, are looked up once."""
+        out: list[tuple[bool, float | None]] = [(False, None)] * len(rankings)
+        cleared = [i for i, hits in enumerate(rankings) if hits and hits[0].score >= threshold]
+        verifier = answerable.load(query.model) if cleared else None
+        neg = pos = None
+        if verifier is not None:
+            neg = self._neighbour_sims(self.index.unanswerable_collections, query)
+            pos = self._neighbour_sims(self.index.question_collections, query) if neg is not None else None
+        for i in cleared:
+            if verifier is None or neg is None or pos is None:
+                out[i] = (True, None)
+                continue
+            hits = rankings[i]
+            top = hits[0]
+            row = answerable.features(top.score, hits[1].score if len(hits) > 1 else 0.0, top.dense,
+                                      top.features.get("votes", 0.0), top.features.get("kind_p", 0.0), pos, neg,
+                                      query.topic if verifier.question_dims else None)
+            p = verifier.prob(row)
+            out[i] = (p >= verifier.cut, p)
+        return out
 
 
 _cache: dict[tuple[str, str], Retriever] = {}

@@ -211,15 +211,13 @@ def answered_parts(retriever: Retriever, query: Query, threshold: float) -> list
     said who they are). A question nobody's part answers clearly may still be answered by each of them:
     "where did you get my data from?" spreads the ranking over five parts' sources sections, so that no
     unit clears the not-found threshold, while each part, asked for itself, answers it."""
-    out = []
+    own = {}
     for aud in retriever.profile_audiences(askable=True):
         hits = _within(rank(retriever, query, aud), aud, retriever)
-        if not hits or hits[0].unit.audience != aud or values.missing(query, hits, retriever.values) is not None:
-            continue
-        found, p = retriever.answered(query, hits, threshold)
-        if found and (p is None or p >= PART_ANSWERS):
-            out.append(aud)
-    return out
+        if hits and hits[0].unit.audience == aud and values.missing(query, hits, retriever.values) is None:
+            own[aud] = hits
+    checked = retriever.answered_each(query, list(own.values()), threshold)
+    return [aud for aud, (found, p) in zip(own, checked, strict=True) if found and (p is None or p >= PART_ANSWERS)]
 
 
 def shared(audience: str) -> bool:

@@ -241,6 +241,8 @@ def _flat_retriever(got, answered_for: dict[str, float]):
         return p >= 0.1, p
 
     return SimpleNamespace(rank=rank, answered=answered, audiences=["students", "alumni"], topic_parts=(),
+                           answered_each=lambda query, rankings, threshold: [answered(query, h, threshold)
+                                                                             for h in rankings],
                            profile_audiences=lambda askable=False: ["students", "alumni"],
                            values=SimpleNamespace(section_kinds=lambda sid: None))
 
