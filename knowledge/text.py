@@ -90,14 +90,17 @@ def tokens(text: str) -> list[str]:
     return [stem(t) for t in _identifier_words(text) if t not in STOP and len(t) > 1]
 
 
-_CLAUSE_BREAK = re.compile(r"\s*(?:[.?!;:()\[\]]+|,|\s[-–—]\s)\s*")
+# brackets break clauses, except those of a redaction placeholder ("je suis [RELIGION]" is one clause: split
+# there, "je suis" alone read as someone saying who they are, and as a student)
+_CLAUSE_BREAK = re.compile(r"\s*(?:(?:[.?!;:()]|\[(?![A-Z][A-Z_]*\])|(?<![A-Z_])\])+|,|\s[-–—]\s)\s*")
 _COORDINATOR = re.compile(r"\s+(?:and|but|et|mais)\s+", re.I)
 
 
 def clauses(text: str) -> list[str]:
     """The message's clauses (split at sentence ends, commas, brackets and spaced dashes), those of
     two words or more; [] when there is only one ("I'm a lecturer here, what do you keep on me?"
-    -> ["I'm a lecturer here", "what do you keep on me"])."""
+    -> ["I'm a lecturer here", "what do you keep on me"]). A redaction placeholder stays inside its
+    clause: "j'ai un [HEALTH], vous avez quoi sur moi ?" -> ["j'ai un [HEALTH]", "vous avez quoi sur moi"]."""
     parts = [p for p in _CLAUSE_BREAK.split(text) if len(p.split()) >= 2]
     return parts if len(parts) > 1 else []
 

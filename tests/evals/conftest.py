@@ -18,7 +18,7 @@ CANARY_EMAIL = "zoe.canary.4471@example.org"
 CANARY_STRINGS = (CANARY_EMAIL, "zoe.canary", "HIV", "séropositive")
 TIMINGS = {"guard": 1.0, "retrieve": 10.0, "answer": 2.0, "total": 13.0}
 # every dialogue set registered, in the order the `dialogues` family lists them (a new set: raise the bound)
-DIALOGUE_SETS = [f"dialogues_blind_{i}" for i in range(1, 57)]
+DIALOGUE_SETS = [f"dialogues_blind_{i}" for i in range(1, 59)]
 
 
 class FakeGuard:

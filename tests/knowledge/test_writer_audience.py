@@ -21,6 +21,10 @@ from knowledge.text import clauses
     ("How long do you keep my data?", []),
     ("Combien de temps gardez-vous mes données ?", []),
     ("ok, thanks", []),  # one-word pieces are not clauses
+    # a redaction placeholder belongs to its clause: "je suis" alone would read as a self-description
+    ("j'ai un [HEALTH], vous avez des infos sur ma santé ?", ["j'ai un [HEALTH]", "vous avez des infos sur ma santé"]),
+    ("I am [RELIGION], do you record that?", ["I am [RELIGION]", "do you record that"]),
+    ("je suis étudiant (en master), vous gardez quoi ?", ["je suis étudiant", "en master", "vous gardez quoi"]),
 ])
 def test_a_message_is_split_into_clauses_only_when_it_has_several(text, expected):
     assert clauses(text) == expected
@@ -115,6 +119,13 @@ def test_a_conversation_changes_part_only_when_the_message_clearly_says_so(curre
     ("et les profs, ils ont accès à quoi exactement ?", "fr", None),
     ("if an alumnus unsubscribes, what happens to the directory entry?", "en", None),
     ("quand un candidat est refusé, vous gardez son dossier, les pièces jointes ?", "fr", None),
+    # what the guard removed is not who the writer is: "je suis" or "j'ai un" alone read as a prospect or a
+    # student, and moved a student's conversation to the prospects' part (blind dialogue set 57)
+    ("j'ai un [HEALTH], vous avez des infos sur ma santé ?", "fr", None),
+    ("je suis [RELIGION], vous stockez ça ?", "fr", None),
+    ("I am [SEXUAL_ORIENTATION], do you record that?", "en", None),
+    ("I'm [PERSON], a student at ECE. How long do you keep my data?", "en", "students"),
+    ("je m'appelle [PERSON], je suis prof à l'ECE, vous gardez quoi ?", "fr", "staff"),
 ])
 def test_real_models_tell_a_self_description_from_a_mention(message, lang, writer):
     assert analyse(message, lang).writer_named() == writer
